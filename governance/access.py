@@ -1,0 +1,45 @@
+"""Who may see and do what on a board. Views ask here; nothing else decides access."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from governance.models import Board, Role, Standing, standing_of
+
+
+def get_board_for(user, slug: str) -> tuple[Board, Standing]:
+    """The board and the user's standing on it today; 404 for anyone without a seat on it.
+
+    Superusers see every board (the secretary's admin account may hold no seat), as if chair
+    and secretary, so that they can reconcile what the board's officers see.
+    """
+    board = get_object_or_404(Board, slug=slug)
+    standing = standing_of(user, board)
+    if standing.is_member:
+        return board, standing
+    if getattr(user, "is_superuser", False):
+        return board, SuperuserStanding(board=board, on=standing.on)
+    raise Http404("No such board")
+
+
+class SuperuserStanding(Standing):
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset({Role.CHAIR, Role.SECRETARY})
+
+    @property
+    def is_member(self) -> bool:
+        return True
+
+
+def require_role(standing: Standing, *roles: str) -> None:
+    """403 unless the standing holds one of `roles`."""
+    if not standing.has_any(*roles):
+        labels = ", ".join(Role(role).label.lower() for role in roles)
+        raise PermissionDenied(f"Only the {labels} may do this.")
+
+
+def require_officer(standing: Standing) -> None:
+    require_role(standing, Role.CHAIR, Role.SECRETARY)

@@ -1,0 +1,550 @@
+"""Boards, the organisations that are their members, the people on them and the seats they hold.
+
+Every question of the form "who sat for whom on date D" is answered here, by `Seat` and its
+QuerySet, so that attendance, quorum and voting later ask it the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone as django_timezone
+
+TIMEZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
+
+currency_code_validator = RegexValidator(
+    r"^[A-Z]{3}$", "Use a three-letter ISO 4217 currency code in capitals, such as USD or GBP."
+)
+
+
+def validate_timezone(value: str) -> None:
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (try Europe/London).")
+
+
+class TimezoneField(models.CharField):
+    """An IANA time zone name, chosen from a list in forms.
+
+    The list is not part of the field's definition: it changes with the system's tz database,
+    and migrations must not.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 64)
+        super().__init__(*args, **kwargs)
+        self.validators.append(validate_timezone)
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        blank = [("", "Board's time zone")] if self.blank else []
+        return forms.TypedChoiceField(
+            choices=blank + TIMEZONE_CHOICES,
+            required=not self.blank,
+            label=kwargs.get("label", self.verbose_name.capitalize()),
+            help_text=self.help_text,
+            initial=self.get_default(),
+            coerce=str,
+            empty_value="",
+        )
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        if not email:
+            raise ValueError("A user needs an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: a board member, an officer, staff, or a guest with a login."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    affiliation = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="Employer shown beside the name when the person sits for no organisation "
+        "(e.g. Linux Foundation staff).",
+    )
+    timezone = TimezoneField(
+        blank=True,
+        help_text="Times are shown in this zone; empty means the board's time zone.",
+    )
+    is_staff = models.BooleanField(
+        "admin access", default=False, help_text="May use the admin (the secretary's tool)."
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=django_timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = "person"
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+    @property
+    def first_name(self) -> str:
+        return self.full_name.split()[0] if self.full_name else self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+
+class VotingBasis(models.TextChoices):
+    ORGANISATION = "organisation", "One vote per member organisation"
+    PERSON = "person", "One vote per voting member"
+
+
+class QuorumRule(models.TextChoices):
+    FIXED = "fixed", "A fixed number of voting units present"
+    FRACTION = "fraction", "A fraction of the voting units seated"
+
+
+class BoardQuerySet(models.QuerySet["Board"]):
+    def for_user(self, user, on: dt.date | None = None) -> BoardQuerySet:
+        """Boards on which `user` holds a seat on `on` (today by default)."""
+        if not user.is_authenticated:
+            return self.none()
+        on = on or django_timezone.localdate()
+        return self.filter(
+            pk__in=Seat.objects.current(on).filter(person=user).values("board")
+        ).distinct()
+
+
+class Board(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    timezone = TimezoneField(default="UTC")
+    currency = models.CharField(
+        "base currency",
+        max_length=3,
+        default="USD",
+        validators=[currency_code_validator],
+        help_text="ISO 4217 code; budgets are kept in this currency.",
+    )
+    voting_basis = models.CharField(
+        max_length=20, choices=VotingBasis.choices, default=VotingBasis.ORGANISATION
+    )
+    quorum_rule = models.CharField(
+        max_length=20, choices=QuorumRule.choices, default=QuorumRule.FIXED
+    )
+    quorum_count = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Fixed rule: voting units that must be present, e.g. 9.",
+    )
+    quorum_fraction = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.001")), MaxValueValidator(Decimal("1"))],
+        help_text="Fraction rule: share of seated voting units, e.g. 0.5.",
+    )
+    quorum_strictly_more = models.BooleanField(
+        "more than the fraction",
+        default=True,
+        help_text="Fraction rule: ticked means 'more than half', unticked 'at least half'.",
+    )
+    minutes_public = models.BooleanField(
+        "published minutes are public",
+        default=False,
+        help_text="Approved, published minutes can be read without logging in.",
+    )
+    description = models.TextField(blank=True)
+
+    objects = BoardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="board_currency_iso_code"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    # NULL satisfies a CHECK, so presence is tested explicitly.
+                    Q(quorum_rule=QuorumRule.FIXED, quorum_count__isnull=False, quorum_count__gte=1)
+                    | Q(
+                        quorum_rule=QuorumRule.FRACTION,
+                        quorum_fraction__isnull=False,
+                        quorum_fraction__gt=0,
+                        quorum_fraction__lte=1,
+                    )
+                ),
+                name="board_quorum_rule_complete",
+                violation_error_message="Give a quorum count for a fixed rule, or a fraction "
+                "between 0 and 1 for a fraction rule.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("dashboard", args=[self.slug])
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.quorum_rule == QuorumRule.FIXED and not self.quorum_count:
+            raise ValidationError({"quorum_count": "A fixed quorum needs the number required."})
+        if self.quorum_rule == QuorumRule.FRACTION and not self.quorum_fraction:
+            raise ValidationError({"quorum_fraction": "A fraction quorum needs the fraction."})
+
+    def quorum_required(self, seated_units: int) -> int:
+        """Voting units that must be present, given how many are seated on the day."""
+        if self.quorum_rule == QuorumRule.FIXED:
+            return self.quorum_count or 0
+        share = (self.quorum_fraction or Decimal(0)) * seated_units
+        if self.quorum_strictly_more:
+            return math.floor(share) + 1
+        return math.ceil(share)
+
+    def describe_quorum_rule(self) -> str:
+        if self.quorum_rule == QuorumRule.FIXED:
+            return f"{self.quorum_count} voting {self.unit_noun(self.quorum_count or 0)} present"
+        fraction = (self.quorum_fraction or Decimal(0)).normalize()
+        words = {Decimal("0.5"): "half", Decimal("1"): "all"}.get(fraction, f"{fraction:%}")
+        comparison = "more than" if self.quorum_strictly_more else "at least"
+        return f"{comparison} {words} of the seated voting {self.unit_noun(2)}"
+
+    def unit_noun(self, count: int) -> str:
+        if self.voting_basis == VotingBasis.ORGANISATION:
+            return "organisation" if count == 1 else "organisations"
+        return "member" if count == 1 else "members"
+
+
+class MembershipClass(models.TextChoices):
+    PLATINUM = "platinum", "Platinum"
+    GOLD = "gold", "Gold"
+    SILVER = "silver", "Silver"
+    ASSOCIATE = "associate", "Associate"
+    HOST = "host", "Host (non-member)"
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def members_on(self, on: dt.date) -> OrganisationQuerySet:
+        return self.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=on)).filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=on)
+        )
+
+    def announceable_on(self, on: dt.date) -> OrganisationQuerySet:
+        """Memberships that may be shown outside the board on `on`."""
+        return self.filter(Q(embargo_until__isnull=True) | Q(embargo_until__lt=on))
+
+
+class Organisation(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="organisations")
+    name = models.CharField(max_length=150)
+    short_name = models.CharField(max_length=40, blank=True)
+    membership_class = models.CharField(
+        max_length=20, choices=MembershipClass.choices, default=MembershipClass.SILVER
+    )
+    joined_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    embargo_until = models.DateField(
+        "announcement embargo until",
+        null=True,
+        blank=True,
+        help_text="Before this date the membership may not be shown outside the board.",
+    )
+    website = models.URLField(blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "name"], name="organisation_unique_name"),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(joined_on__isnull=True)
+                | Q(left_on__gte=models.F("joined_on")),
+                name="organisation_left_after_joined",
+                violation_error_message="An organisation cannot leave before it joined.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+    def is_member_on(self, on: dt.date) -> bool:
+        return (self.joined_on is None or self.joined_on <= on) and (
+            self.left_on is None or self.left_on >= on
+        )
+
+    def is_embargoed_on(self, on: dt.date) -> bool:
+        return self.embargo_until is not None and on <= self.embargo_until
+
+
+class Role(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    SECRETARY = "secretary", "Secretary"
+    VOTING = "voting", "Voting representative"
+    ALTERNATE = "alternate", "Alternate"
+    MEMBER = "member", "Non-voting member"
+    STAFF = "staff", "Staff / observer"
+
+
+# Roles that represent an organisation; offices (chair, secretary) and staff need not.
+REPRESENTATIVE_ROLES = frozenset({Role.VOTING, Role.ALTERNATE, Role.MEMBER})
+OFFICER_ROLES = frozenset({Role.CHAIR, Role.SECRETARY})
+
+
+class SeatQuerySet(models.QuerySet["Seat"]):
+    def current(self, on: dt.date) -> SeatQuerySet:
+        """Seats held on `on`; both `starts_on` and `ends_on` are days the seat is held."""
+        return self.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+    def overlapping(self, starts_on: dt.date, ends_on: dt.date | None) -> SeatQuerySet:
+        queryset = self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+        if ends_on is not None:
+            queryset = queryset.filter(starts_on__lte=ends_on)
+        return queryset
+
+    def voting(self) -> SeatQuerySet:
+        return self.filter(role=Role.VOTING)
+
+
+class Seat(models.Model):
+    """A person's place on a board, for an organisation or in an office, between two dates."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="seats")
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="seats")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="seats",
+        null=True,
+        blank=True,
+        help_text="Empty for staff and for an office held in a personal capacity.",
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="Last day held; empty if current.")
+    note = models.CharField(max_length=200, blank=True)
+
+    objects = SeatQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["board", "organisation__name", "role", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="seat_ends_after_start",
+                violation_error_message="A seat cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=[Role.VOTING, Role.ALTERNATE, Role.MEMBER])
+                | Q(organisation__isnull=False),
+                name="seat_representative_has_organisation",
+                violation_error_message="A representative or alternate sits for an organisation.",
+            ),
+        ]
+        indexes = [models.Index(fields=["board", "starts_on", "ends_on"])]
+
+    def __str__(self) -> str:
+        where = f" for {self.organisation.label}" if self.organisation_id else ""
+        return f"{self.person}, {self.get_role_display()}{where}"
+
+    @property
+    def is_voting(self) -> bool:
+        return self.role == Role.VOTING
+
+    def holds_on(self, on: dt.date) -> bool:
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+
+    def clean(self) -> None:
+        super().clean()
+        errors = seat_conflicts(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+def seat_conflicts(seat: Seat) -> dict[str, list[str]]:
+    """What would make `seat` contradict the board's other seats, by field.
+
+    The rules: one voting representative per organisation at any date; a person holds each role
+    once at a time and represents one organisation at a time; an organisation belongs to the
+    seat's board.
+    """
+    errors: dict[str, list[str]] = {}
+    if seat.starts_on is None or not seat.board_id or not seat.person_id:
+        return errors
+    if seat.ends_on is not None and seat.ends_on < seat.starts_on:
+        errors.setdefault("ends_on", []).append("A seat cannot end before it starts.")
+        return errors
+    if seat.organisation_id and seat.organisation.board_id != seat.board_id:
+        errors.setdefault("organisation", []).append(
+            "The organisation is not a member of this board."
+        )
+    others = (
+        Seat.objects.filter(board_id=seat.board_id)
+        .exclude(pk=seat.pk)
+        .overlapping(seat.starts_on, seat.ends_on)
+        .select_related("person", "organisation")
+    )
+    if seat.role == Role.VOTING and seat.organisation_id:
+        clash = others.voting().filter(organisation_id=seat.organisation_id).first()
+        if clash:
+            errors.setdefault("role", []).append(
+                f"{clash.person} is already the voting representative of "
+                f"{seat.organisation.label} {describe_period(clash)}; end that seat first."
+            )
+    same_person = others.filter(person_id=seat.person_id)
+    if same_person.filter(role=seat.role).exists():
+        errors.setdefault("starts_on", []).append(
+            f"{seat.person} already holds a {seat.get_role_display().lower()} seat in this period."
+        )
+    if seat.role in REPRESENTATIVE_ROLES:
+        elsewhere = (
+            same_person.filter(role__in=REPRESENTATIVE_ROLES)
+            .exclude(organisation_id=seat.organisation_id)
+            .first()
+        )
+        if elsewhere:
+            errors.setdefault("organisation", []).append(
+                f"{seat.person} represents {elsewhere.organisation.label} "
+                f"{describe_period(elsewhere)}; a person represents one organisation at a time."
+            )
+    return errors
+
+
+def describe_period(seat: Seat) -> str:
+    if seat.ends_on is None:
+        return f"from {seat.starts_on:%-d %b %Y}"
+    return f"from {seat.starts_on:%-d %b %Y} to {seat.ends_on:%-d %b %Y}"
+
+
+# -- Questions about a board on a date -------------------------------------------------------
+
+
+def seats_on(board: Board, on: dt.date) -> SeatQuerySet:
+    """Every seat held on the board on `on`, with person and organisation loaded."""
+    return (
+        Seat.objects.current(on)
+        .filter(board=board)
+        .select_related("person", "organisation")
+        .order_by("organisation__name", "role", "person__full_name")
+    )
+
+
+def voting_seats_on(board: Board, on: dt.date) -> SeatQuerySet:
+    return seats_on(board, on).voting()
+
+
+def voting_organisations_on(board: Board, on: dt.date) -> list[Organisation]:
+    """Member organisations with a voting representative on `on`."""
+    seats = voting_seats_on(board, on)
+    organisations = {seat.organisation_id: seat.organisation for seat in seats}
+    return sorted(organisations.values(), key=lambda organisation: organisation.name)
+
+
+def seated_voting_units(board: Board, on: dt.date) -> int:
+    """How many votes the board has on `on`: organisations or people, by its voting basis."""
+    seats = voting_seats_on(board, on)
+    if board.voting_basis == VotingBasis.ORGANISATION:
+        return seats.values("organisation").distinct().count()
+    return seats.values("person").distinct().count()
+
+
+def representative_of(organisation: Organisation, on: dt.date) -> Seat | None:
+    """The voting representative of `organisation` on `on`: one answer, or none."""
+    return voting_seats_on(organisation.board, on).filter(organisation=organisation).first()
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a person is on a board on a given day: the seats they hold and what those allow."""
+
+    board: Board
+    on: dt.date
+    seats: tuple[Seat, ...] = field(default_factory=tuple)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(seat.role for seat in self.seats)
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.seats)
+
+    @property
+    def is_chair(self) -> bool:
+        return Role.CHAIR in self.roles
+
+    @property
+    def is_secretary(self) -> bool:
+        return Role.SECRETARY in self.roles
+
+    @property
+    def is_officer(self) -> bool:
+        return bool(self.roles & OFFICER_ROLES)
+
+    @property
+    def is_voting(self) -> bool:
+        return Role.VOTING in self.roles
+
+    @property
+    def organisation(self) -> Organisation | None:
+        """The organisation the person represents, if any (voting seats first)."""
+        for seat in sorted(self.seats, key=lambda s: s.role != Role.VOTING):
+            if seat.organisation_id and seat.role in REPRESENTATIVE_ROLES:
+                return seat.organisation
+        return None
+
+    def has_any(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+
+def standing_of(person, board: Board, on: dt.date | None = None) -> Standing:
+    on = on or django_timezone.localdate()
+    if not getattr(person, "is_authenticated", False):
+        return Standing(board=board, on=on)
+    seats = tuple(seats_on(board, on).filter(person=person))
+    return Standing(board=board, on=on, seats=seats)

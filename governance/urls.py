@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from governance import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/profile/", views.profile, name="profile"),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("b/<slug:board_slug>/", views.dashboard, name="dashboard"),
+    path("b/<slug:board_slug>/members/", views.members_directory, name="members_directory"),
+    path("b/<slug:board_slug>/meetings/", include("meetings.urls")),
+    path("b/<slug:board_slug>/budget/", include("budget.urls")),
+]
+
+handler403 = "governance.errors.permission_denied"
+handler404 = "governance.errors.page_not_found"
+handler500 = "governance.errors.server_error"

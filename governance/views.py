@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from governance.access import get_board_for
+from governance.dashboard import cards_for
+from governance.forms import DirectoryDateForm, ProfileForm
+from governance.models import OFFICER_ROLES, Board, Organisation, Role, Seat
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    boards = list(Board.objects.for_user(request.user))
+    if not boards and request.user.is_superuser:
+        boards = list(Board.objects.all())
+    if len(boards) == 1:
+        return redirect("dashboard", boards[0].slug)
+    return render(request, "governance/home.html", {"boards": boards})
+
+
+def dashboard(request: HttpRequest, board_slug: str) -> HttpResponse:
+    board, standing = get_board_for(request.user, board_slug)
+    return render(
+        request,
+        "governance/dashboard.html",
+        {"board": board, "standing": standing, "cards": cards_for(request, board, standing)},
+    )
+
+
+def members_directory(request: HttpRequest, board_slug: str) -> HttpResponse:
+    """Organisations with their representatives, and the officers and staff, on a date."""
+    board, standing = get_board_for(request.user, board_slug)
+    form = DirectoryDateForm(request.GET or None)
+    on = timezone.localdate()
+    if form.is_valid() and form.cleaned_data["on"]:
+        on = form.cleaned_data["on"]
+    current = (
+        Seat.objects.current(on).select_related("person").order_by("role", "person__full_name")
+    )
+    organisations = (
+        Organisation.objects.filter(board=board)
+        .members_on(on)
+        .prefetch_related(
+            Prefetch("seats", queryset=current.filter(board=board), to_attr="seats_on")
+        )
+        .order_by("name")
+    )
+    officers = (
+        current.filter(board=board)
+        .filter(Q(role__in=OFFICER_ROLES) | Q(role=Role.STAFF))
+        .select_related("organisation")
+        .order_by("role", "person__full_name")
+    )
+    rows = [
+        {
+            "organisation": organisation,
+            "embargoed": organisation.is_embargoed_on(timezone.localdate()),
+            "voting": [seat for seat in organisation.seats_on if seat.role == Role.VOTING],
+            "others": [
+                seat
+                for seat in organisation.seats_on
+                if seat.role not in (Role.VOTING, *OFFICER_ROLES)
+            ],
+        }
+        for organisation in organisations
+    ]
+    return render(
+        request,
+        "governance/members_directory.html",
+        {
+            "board": board,
+            "standing": standing,
+            "rows": rows,
+            "officers": list(officers),
+            "on": on,
+            "is_today": on == timezone.localdate(),
+            "form": form,
+            "voting_count": sum(1 for row in rows if row["voting"]),
+        },
+    )
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("profile")
+    return render(request, "registration/profile.html", {"form": form})
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    Board.objects.exists()
+    return JsonResponse({"status": "ok", "time": dt.datetime.now(dt.UTC).isoformat()})

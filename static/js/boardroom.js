@@ -1,0 +1,10 @@
+// Site-wide behaviour that htmx attributes cannot express. Page-specific modules live beside it.
+
+// Put the cursor in the first invalid field, as the form guidance asks.
+function focusFirstInvalid(root = document) {
+  const invalid = root.querySelector('[aria-invalid="true"], .errorlist + input, .field-error input');
+  if (invalid) invalid.focus();
+}
+
+document.addEventListener("DOMContentLoaded", () => focusFirstInvalid());
+document.addEventListener("htmx:afterSettle", (event) => focusFirstInvalid(event.target));
