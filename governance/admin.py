@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from governance.models import Board, Organisation, Seat, User
+from governance.models import AuditEntry, Board, Organisation, Seat, User
 
 
 class CurrentSeatFilter(admin.SimpleListFilter):
@@ -190,3 +190,31 @@ class UserAdmin(BaseUserAdmin):
 admin.site.site_header = "Boardroom administration"
 admin.site.site_title = "Boardroom admin"
 admin.site.index_title = "The secretary's desk"
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "board", "actor", "action", "summary"]
+    list_filter = ["board", "action"]
+    search_fields = ["summary", "actor__full_name", "action"]
+    list_select_related = ["board", "actor"]
+    date_hierarchy = "at"
+    readonly_fields = [
+        "board",
+        "actor",
+        "action",
+        "target_type",
+        "target_id",
+        "summary",
+        "data",
+        "at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -548,3 +548,31 @@ def standing_of(person, board: Board, on: dt.date | None = None) -> Standing:
         return Standing(board=board, on=on)
     seats = tuple(seats_on(board, on).filter(person=person))
     return Standing(board=board, on=on, seats=seats)
+
+
+class AuditEntry(models.Model):
+    """One row per change a board officer might later ask about: who did what, to what, when.
+
+    Written by services in the same transaction as the change, so a change and its record stand
+    or fall together.
+    """
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    action = models.CharField(max_length=60, help_text="Dotted name, e.g. note.create.")
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
+    summary = models.CharField(max_length=300)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=django_timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit log"
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor or 'system'}: {self.summary}"
