@@ -23,9 +23,23 @@ def admin_urls():
         )
 
 
+def addable(app_label: str, model_name: str) -> bool:
+    """Read-only registrations (the audit log) have no add page on purpose."""
+    from django.apps import apps
+    from django.test import RequestFactory
+
+    from governance.models import User
+
+    request = RequestFactory().get("/")
+    request.user = User.objects.get(email="sam@example.org")
+    model_admin = admin.site._registry[apps.get_model(app_label, model_name)]
+    return model_admin.has_add_permission(request)
+
+
 @pytest.mark.parametrize(("app_label", "model_name"), list(admin_urls()))
 def test_changelist_and_add_page_load_for_the_secretary(secretary_client, app_label, model_name):
-    for view in ("changelist", "add"):
+    views = ["changelist", "add"] if addable(app_label, model_name) else ["changelist"]
+    for view in views:
         response = secretary_client.get(reverse(f"admin:{app_label}_{model_name}_{view}"))
         assert response.status_code == 200, view
 
