@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 
 from governance.models import Board, Standing
 
@@ -36,10 +37,17 @@ def register_card(*, order: int, name: str, template: str) -> Callable[[CardCont
     return decorator
 
 
-def cards_for(request: HttpRequest, board: Board, standing: Standing) -> list[tuple[Card, dict]]:
+def cards_for(request: HttpRequest, board: Board, standing: Standing) -> list[str]:
+    """The cards this viewer sees, rendered; each template gets its dict as `context`."""
     shown = []
     for card in sorted(_cards.values(), key=lambda card: card.order):
         context = card.context(request, board, standing)
         if context is not None:
-            shown.append((card, context))
+            shown.append(
+                render_to_string(
+                    card.template,
+                    {"board": board, "standing": standing, "context": context},
+                    request=request,
+                )
+            )
     return shown

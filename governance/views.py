@@ -52,12 +52,16 @@ def members_directory(request: HttpRequest, board_slug: str) -> HttpResponse:
         )
         .order_by("name")
     )
-    officers = (
+    officer_seats = (
         current.filter(board=board)
         .filter(Q(role__in=OFFICER_ROLES) | Q(role=Role.STAFF))
         .select_related("organisation")
-        .order_by("role", "person__full_name")
+        .order_by("person__full_name", "role")
     )
+    officers: dict[int, dict] = {}
+    for seat in officer_seats:
+        entry = officers.setdefault(seat.person_id, {"person": seat.person, "seats": []})
+        entry["seats"].append(seat)
     rows = [
         {
             "organisation": organisation,
@@ -78,7 +82,7 @@ def members_directory(request: HttpRequest, board_slug: str) -> HttpResponse:
             "board": board,
             "standing": standing,
             "rows": rows,
-            "officers": list(officers),
+            "officers": list(officers.values()),
             "on": on,
             "is_today": on == timezone.localdate(),
             "form": form,

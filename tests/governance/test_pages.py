@@ -168,3 +168,15 @@ def test_unknown_page_is_a_styled_404(cast, client_for):
 
 def test_healthz_is_public():
     assert Client().get(reverse("healthz")).json()["status"] == "ok"
+
+
+def test_dashboard_shows_the_board_card_with_quorum(cast, client_for):
+    response = client_for(cast.victor).get(reverse("dashboard", args=[cast.board.slug]))
+    assert "3</span> voting organisations seated today; quorum needs 2" in response.text
+    assert "voting representative for Acme" in response.text
+
+
+def test_directory_groups_an_officers_roles(cast, client_for):
+    SeatFactory(board=cast.board, person=cast.sam, organisation=None, role=Role.STAFF)
+    response = client_for(cast.victor).get(reverse("members_directory", args=[cast.board.slug]))
+    assert "Secretary, Staff / observer" in response.text
