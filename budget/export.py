@@ -1,0 +1,123 @@
+"""A fiscal year as the board's spreadsheet: an .xlsx workbook and a CSV, with the page's figures.
+
+Both are written from `queries.year_overview`, the same figures the overview page shows, so the
+totals cannot disagree. Amounts are written as numbers (not text), in the base currency.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from budget.queries import COLUMNS, DEFINITIONS, YearOverview, requests_of_year
+
+MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+SUBTOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+
+def header_row(overview: YearOverview) -> list[str]:
+    return ["Category", "Line"] + [f"{label} ({overview.currency})" for _, label in COLUMNS]
+
+
+def overview_rows(overview: YearOverview) -> Iterator[tuple[str, list]]:
+    """(kind, cells) for each line, category subtotal and the total: the spreadsheet's body."""
+    for group in overview.groups:
+        for line in group.lines:
+            yield "line", [group.label, line.title, *[getattr(line, name) for name, _ in COLUMNS]]
+        yield "subtotal", [group.label, f"{group.label} subtotal", *group.subtotal.as_list()]
+    yield "total", ["Total", "", *overview.total.as_list()]
+
+
+def filename(overview: YearOverview, extension: str) -> str:
+    return f"{overview.fiscal_year.board.slug}-budget-{overview.fiscal_year.year}.{extension}"
+
+
+def year_csv(overview: YearOverview) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header_row(overview))
+    for _, cells in overview_rows(overview):
+        writer.writerow([f"{cell:.2f}" if isinstance(cell, Decimal) else cell for cell in cells])
+    return buffer.getvalue()
+
+
+def year_workbook(overview: YearOverview) -> bytes:
+    fiscal_year = overview.fiscal_year
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"Budget {fiscal_year.year}"
+    sheet.append([f"{fiscal_year.board.name}: budget {fiscal_year.year}"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(
+        [
+            f"{fiscal_year.starts_on:%-d %b %Y} to {fiscal_year.ends_on:%-d %b %Y}, "
+            f"{fiscal_year.get_status_display().lower()}; amounts in {fiscal_year.currency}."
+        ]
+    )
+    sheet.append([])
+    sheet.append(header_row(overview))
+    header_at = sheet.max_row
+    for cell in sheet[header_at]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for kind, cells in overview_rows(overview):
+        sheet.append(cells)
+        row = sheet[sheet.max_row]
+        for cell in row[2:]:
+            cell.number_format = MONEY_FORMAT
+        if kind != "line":
+            for cell in row:
+                cell.font = Font(bold=True)
+                if kind == "subtotal":
+                    cell.fill = SUBTOTAL_FILL
+    sheet.freeze_panes = sheet.cell(row=header_at + 1, column=3)
+    sheet.append([])
+    for term, definition in DEFINITIONS:
+        sheet.append([f"{term}:", definition])
+    widths = [18, 46, 14, 14, 14, 16, 18]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+    requests = workbook.create_sheet("Spending requests")
+    requests.append(
+        [
+            "Category",
+            "Line",
+            "Request",
+            "Status",
+            f"Approved ({fiscal_year.currency})",
+            f"Paid ({fiscal_year.currency})",
+            "Approval recorded",
+        ]
+    )
+    for cell in requests[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    for request in requests_of_year(fiscal_year):
+        requests.append(
+            [
+                request.line.get_category_display(),
+                request.line.title,
+                request.title,
+                request.get_status_display(),
+                request.approved_amount,
+                request.paid,
+                request.approval_reference,
+            ]
+        )
+        for cell in requests[requests.max_row][4:6]:
+            cell.number_format = MONEY_FORMAT
+    for index, width in enumerate([18, 36, 40, 12, 14, 14, 60], start=1):
+        requests.column_dimensions[get_column_letter(index)].width = width
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,393 @@
+"""Reads the budget pages share: a year's figures, a line's requests, the carry-over preview.
+
+The derived figures, as the board defines them (and as every page and export states them):
+- approved: the sum of the amounts approved for the line's requests (approved, paid or carried);
+- spent: the sum of the payments on the line, each converted to the base currency when paid;
+- approved but unspent: for each approved request not yet settled, its approved amount minus what
+  was paid against it (never below zero), summed;
+- available for allocation: planned minus spent (the spreadsheet's column I, "Planned-Unspent").
+
+Each is computed by the database in a fixed number of queries, whatever the number of lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from budget.models import (
+    APPROVED_STATUSES,
+    CATEGORY_ORDER,
+    BudgetLine,
+    Category,
+    FiscalYear,
+    Payment,
+    SpendingRequest,
+    SponsorShare,
+    YearStatus,
+)
+from budget.money import ZERO, to_cents
+from governance.models import Board
+
+AMOUNT = DecimalField(max_digits=16, decimal_places=2)
+NOTHING = Value(ZERO, output_field=AMOUNT)
+
+COLUMNS = [
+    ("planned", "Planned"),
+    ("approved", "Approved"),
+    ("spent", "Spent"),
+    ("approved_unspent", "Approved but unspent"),
+    ("available", "Available for allocation"),
+]
+
+DEFINITIONS = [
+    ("Planned", "what the board budgeted for the line."),
+    ("Approved", "the sum of the amounts the board approved for the line's spending requests."),
+    ("Spent", "the sum of the payments on the line, converted to the base currency when paid."),
+    (
+        "Approved but unspent",
+        "for each approved request not yet settled, what was approved minus what was paid "
+        "against it; this is what a year-end carry-over moves.",
+    ),
+    (
+        "Available for allocation",
+        "planned minus spent (the spreadsheet's column I, “Planned-Unspent”). It does not "
+        "subtract approvals, so that nothing approved is lost from view.",
+    ),
+]
+
+
+def _sum_by(queryset: QuerySet, group: str, column: str) -> Subquery:
+    return Subquery(
+        queryset.order_by().values(group).annotate(total=Sum(column)).values("total"),
+        output_field=AMOUNT,
+    )
+
+
+def paid_on_requests() -> Subquery:
+    """Per request (OuterRef 'pk'): the base-currency sum of its payments."""
+    return _sum_by(Payment.objects.filter(request=OuterRef("pk")), "request", "base_amount")
+
+
+def with_paid(requests: QuerySet[SpendingRequest]) -> QuerySet[SpendingRequest]:
+    return requests.annotate(paid=Coalesce(paid_on_requests(), NOTHING))
+
+
+def with_figures(lines: QuerySet[BudgetLine]) -> QuerySet[BudgetLine]:
+    """Lines annotated with approved, spent, approved_unspent and available, in one query."""
+    open_requests = with_paid(
+        SpendingRequest.objects.filter(line=OuterRef("pk")).still_open()
+    ).annotate(left=Greatest(F("approved_amount") - F("paid"), NOTHING, output_field=AMOUNT))
+    return lines.annotate(
+        approved=Coalesce(
+            _sum_by(
+                SpendingRequest.objects.filter(line=OuterRef("pk"), status__in=APPROVED_STATUSES),
+                "line",
+                "approved_amount",
+            ),
+            NOTHING,
+        ),
+        spent=Coalesce(
+            _sum_by(Payment.objects.filter(line=OuterRef("pk")), "line", "base_amount"), NOTHING
+        ),
+        approved_unspent=Coalesce(_sum_by(open_requests, "line", "left"), NOTHING),
+    ).annotate(available=F("planned") - F("spent"))
+
+
+@dataclass
+class Figures:
+    """One row of sums: a line, a category subtotal or the year's total."""
+
+    planned: Decimal = ZERO
+    approved: Decimal = ZERO
+    spent: Decimal = ZERO
+    approved_unspent: Decimal = ZERO
+    available: Decimal = ZERO
+
+    def add(self, other) -> None:
+        for name, _ in COLUMNS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_list(self) -> list[Decimal]:
+        return [getattr(self, name) for name, _ in COLUMNS]
+
+
+@dataclass
+class CategoryGroup:
+    category: str
+    label: str
+    lines: list[BudgetLine] = field(default_factory=list)
+    subtotal: Figures = field(default_factory=Figures)
+
+
+@dataclass
+class ChartBar:
+    label: str
+    value: Decimal
+    x: float
+    y: float
+    width: float
+    height: float
+    kind: str
+
+
+@dataclass
+class ChartGroup:
+    label: str
+    x: float
+    bars: list[ChartBar]
+
+
+@dataclass
+class YearOverview:
+    fiscal_year: FiscalYear
+    groups: list[CategoryGroup]
+    total: Figures
+    line_count: int
+
+    @property
+    def currency(self) -> str:
+        return self.fiscal_year.currency
+
+    def chart(self, *, width: int = 720, height: int = 220) -> list[ChartGroup]:
+        """Planned, approved and spent per category as bar geometry for a server-side SVG."""
+        kinds = [("planned", "Planned"), ("approved", "Approved"), ("spent", "Spent")]
+        peak = max(
+            (getattr(group.subtotal, kind) for group in self.groups for kind, _ in kinds),
+            default=ZERO,
+        )
+        if not self.groups or peak <= 0:
+            return []
+        slot = width / len(self.groups)
+        bar = min(slot / (len(kinds) + 1.5), 42)
+        chart = []
+        for index, group in enumerate(self.groups):
+            left = index * slot + (slot - bar * len(kinds)) / 2
+            bars = []
+            for offset, (kind, label) in enumerate(kinds):
+                value = getattr(group.subtotal, kind)
+                bar_height = float(max(value, ZERO) / peak) * height
+                bars.append(
+                    ChartBar(
+                        label=label,
+                        value=value,
+                        x=round(left + offset * bar, 1),
+                        y=round(height - bar_height, 1),
+                        width=round(bar - 2, 1),
+                        height=round(bar_height, 1),
+                        kind=kind,
+                    )
+                )
+            chart.append(
+                ChartGroup(label=group.label, x=round(index * slot + slot / 2, 1), bars=bars)
+            )
+        return chart
+
+
+def year_overview(fiscal_year: FiscalYear, category: str = "") -> YearOverview:
+    """The year's lines grouped by category, with subtotals and totals (one query for lines)."""
+    lines = with_figures(
+        BudgetLine.objects.filter(fiscal_year=fiscal_year).select_related(
+            "carried_from__fiscal_year"
+        )
+    )
+    if category:
+        lines = lines.filter(category=category)
+    groups: dict[str, CategoryGroup] = {}
+    total = Figures()
+    count = 0
+    for line in sorted(lines, key=lambda line: (CATEGORY_ORDER[line.category], line.title)):
+        for name, _ in COLUMNS:
+            # SQLite sums decimals as floats; the cents are exact, the representation is not.
+            setattr(line, name, to_cents(getattr(line, name)))
+        group = groups.setdefault(
+            line.category,
+            CategoryGroup(category=line.category, label=Category(line.category).label),
+        )
+        group.lines.append(line)
+        group.subtotal.add(line)
+        total.add(line)
+        count += 1
+    return YearOverview(
+        fiscal_year=fiscal_year, groups=list(groups.values()), total=total, line_count=count
+    )
+
+
+def requests_of_year(fiscal_year: FiscalYear) -> QuerySet[SpendingRequest]:
+    return (
+        with_paid(SpendingRequest.objects.filter(line__fiscal_year=fiscal_year))
+        .select_related("line")
+        .order_by("line__category", "line__title", "title")
+    )
+
+
+def years_of(board: Board) -> QuerySet[FiscalYear]:
+    """The board's years, newest first, with their planned and spent totals."""
+    return (
+        FiscalYear.objects.of(board)
+        .annotate(
+            planned=Coalesce(
+                _sum_by(
+                    BudgetLine.objects.filter(fiscal_year=OuterRef("pk")), "fiscal_year", "planned"
+                ),
+                NOTHING,
+            ),
+            spent=Coalesce(
+                _sum_by(
+                    Payment.objects.filter(line__fiscal_year=OuterRef("pk")),
+                    "line__fiscal_year",
+                    "base_amount",
+                ),
+                NOTHING,
+            ),
+            approved=Coalesce(
+                _sum_by(
+                    SpendingRequest.objects.filter(
+                        line__fiscal_year=OuterRef("pk"), status__in=APPROVED_STATUSES
+                    ),
+                    "line__fiscal_year",
+                    "approved_amount",
+                ),
+                NOTHING,
+            ),
+        )
+        .annotate(available=F("planned") - F("spent"))
+    )
+
+
+def line_with_figures(line_id: int) -> QuerySet[BudgetLine]:
+    return with_figures(
+        BudgetLine.objects.filter(pk=line_id).select_related(
+            "fiscal_year__board", "carried_from__fiscal_year"
+        )
+    )
+
+
+def requests_on_line(line: BudgetLine) -> QuerySet[SpendingRequest]:
+    return (
+        with_paid(line.requests.all())
+        .select_related("requested_by", "carried_from__line__fiscal_year")
+        .prefetch_related("items", "sponsor_shares__organisation")
+        .order_by("title")
+    )
+
+
+def request_for_page(queryset: QuerySet[SpendingRequest]) -> QuerySet[SpendingRequest]:
+    """What the request page shows, loaded in a fixed number of queries."""
+    return (
+        with_paid(queryset)
+        .select_related(
+            "line__fiscal_year__board",
+            "requested_by",
+            "approval_recorded_by",
+            "carried_from__line__fiscal_year",
+            "carried_into__line__fiscal_year",
+        )
+        .prefetch_related(
+            "items",
+            Prefetch("sponsor_shares", SponsorShare.objects.select_related("organisation")),
+            Prefetch("payments", Payment.objects.order_by("paid_on", "pk")),
+        )
+    )
+
+
+# -- Carry-over ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CarryOverMove:
+    request: SpendingRequest
+    amount: Decimal
+    target_line: BudgetLine | None
+    target_title: str
+
+
+@dataclass
+class CarryOverPlan:
+    fiscal_year: FiscalYear
+    next_year: FiscalYear | None
+    moves: list[CarryOverMove]
+    refusal: str = ""
+
+    @property
+    def total(self) -> Decimal:
+        return sum((move.amount for move in self.moves), ZERO)
+
+    def planned_for_new_line(self, origin_line_id: int) -> Decimal:
+        """A line created by the carry-over plans exactly what is carried into it."""
+        return sum(
+            (move.amount for move in self.moves if move.request.line_id == origin_line_id), ZERO
+        )
+
+
+def carry_over_plan(fiscal_year: FiscalYear) -> CarryOverPlan:
+    """Exactly what a carry-over would move now, and why it would not run if it would not."""
+    next_year = FiscalYear.objects.of(fiscal_year.board).filter(year=fiscal_year.year + 1).first()
+    plan = CarryOverPlan(fiscal_year=fiscal_year, next_year=next_year, moves=[])
+    if fiscal_year.status != YearStatus.CLOSED:
+        plan.refusal = (
+            f"The {fiscal_year.year} budget is {fiscal_year.get_status_display().lower()}: close "
+            "the year first, so that nothing more is paid from it, then carry over."
+        )
+    elif next_year is None:
+        plan.refusal = f"There is no {fiscal_year.year + 1} fiscal year yet; create it first."
+    elif next_year.is_closed:
+        plan.refusal = f"The {next_year.year} fiscal year is closed; it cannot take carry-overs."
+    elif next_year.currency != fiscal_year.currency:
+        plan.refusal = (
+            f"{fiscal_year.year} is kept in {fiscal_year.currency} and {next_year.year} in "
+            f"{next_year.currency}; carry-over needs the same base currency."
+        )
+    requests = (
+        with_paid(
+            SpendingRequest.objects.filter(line__fiscal_year=fiscal_year)
+            .still_open()
+            .filter(carried_into__isnull=True)
+        )
+        .select_related("line")
+        .order_by("line__category", "line__title", "title")
+    )
+    targets = {}
+    if next_year is not None:
+        targets = {
+            line.carried_from_id: line
+            for line in BudgetLine.objects.filter(fiscal_year=next_year, carried_from__isnull=False)
+        }
+        taken_titles = set(
+            BudgetLine.objects.filter(fiscal_year=next_year).values_list("title", flat=True)
+        )
+    for request in requests:
+        left = request.approved_amount - request.paid
+        if left <= 0:
+            continue
+        target = targets.get(request.line_id)
+        title = target.title if target else request.line.title
+        if target is None and next_year is not None and title in taken_titles:
+            title = f"{request.line.title} (carried over from {fiscal_year.year})"
+        plan.moves.append(
+            CarryOverMove(request=request, amount=left, target_line=target, target_title=title)
+        )
+    return plan
+
+
+# -- Dashboard -----------------------------------------------------------------------------------
+
+
+def year_at_a_glance(board: Board) -> FiscalYear | None:
+    """This year's budget if there is one, else the latest; with its totals annotated."""
+    years = years_of(board)
+    today = timezone.localdate()
+    return years.containing(today).first() or years.exclude(status=YearStatus.DRAFT).first()

@@ -1,0 +1,551 @@
+"""Every change to the budget: each runs in one transaction, checks its rule and writes the audit.
+
+Views, the demo loader and (later) the motions app call these; nothing else writes budget rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from budget.models import (
+    BudgetLine,
+    Category,
+    CostItem,
+    FiscalYear,
+    Payment,
+    RequestStatus,
+    SpendingRequest,
+    SponsorShare,
+    YearStatus,
+)
+from budget.money import ZERO, Money, is_known_currency, to_cents
+from governance import audit
+from governance.models import Board, Organisation
+
+
+class BudgetError(Exception):
+    """A budget rule said no; the message says why, in words a board officer reads."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class YearClosed(BudgetError):
+    pass
+
+
+class WrongStatus(BudgetError):
+    pass
+
+
+class CarryOverRefused(BudgetError):
+    pass
+
+
+# -- Fiscal years and lines ----------------------------------------------------------------------
+
+YEAR_TRANSITIONS = {
+    YearStatus.DRAFT: {YearStatus.APPROVED},
+    YearStatus.APPROVED: {YearStatus.CLOSED, YearStatus.DRAFT},
+    YearStatus.CLOSED: set(),
+}
+
+
+@transaction.atomic
+def fiscal_year_create(
+    *,
+    board: Board,
+    year: int,
+    actor,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    notes: str = "",
+) -> FiscalYear:
+    fiscal_year = FiscalYear(
+        board=board,
+        year=year,
+        starts_on=starts_on or dt.date(year, 1, 1),
+        ends_on=ends_on or dt.date(year, 12, 31),
+        currency=board.currency,
+        notes=notes,
+    )
+    fiscal_year.full_clean()
+    fiscal_year.save()
+    audit.record(
+        board=board,
+        actor=actor,
+        action="budget.year.create",
+        target=fiscal_year,
+        summary=f"Created the {year} fiscal year ({fiscal_year.currency})",
+    )
+    return fiscal_year
+
+
+@transaction.atomic
+def fiscal_year_set_status(*, fiscal_year: FiscalYear, status: str, actor) -> FiscalYear:
+    fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+    current = YearStatus(fiscal_year.status)
+    if YearStatus(status) not in YEAR_TRANSITIONS[current]:
+        raise WrongStatus(
+            f"The {fiscal_year.year} budget is {current.label.lower()}; it cannot become "
+            f"{YearStatus(status).label.lower()}."
+        )
+    fiscal_year.status = status
+    fiscal_year.save(update_fields=["status"])
+    audit.record(
+        board=fiscal_year.board,
+        actor=actor,
+        action=f"budget.year.{status}",
+        target=fiscal_year,
+        summary=f"Marked the {fiscal_year.year} budget {fiscal_year.get_status_display().lower()}",
+    )
+    return fiscal_year
+
+
+def _open_year(fiscal_year: FiscalYear) -> FiscalYear:
+    """The year, locked; a closed year takes no more changes."""
+    locked = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+    if locked.is_closed:
+        raise YearClosed(
+            f"The {locked.year} fiscal year is closed; its budget can no longer change."
+        )
+    return locked
+
+
+@transaction.atomic
+def budget_line_create(
+    *,
+    fiscal_year: FiscalYear,
+    category: str,
+    title: str,
+    planned: Decimal,
+    actor,
+    notes: str = "",
+    carried_from: BudgetLine | None = None,
+) -> BudgetLine:
+    fiscal_year = _open_year(fiscal_year)
+    line = BudgetLine(
+        fiscal_year=fiscal_year,
+        category=category,
+        title=title,
+        planned=planned,
+        notes=notes,
+        carried_from=carried_from,
+    )
+    line.full_clean()
+    line.save()
+    audit.record(
+        board=fiscal_year.board,
+        actor=actor,
+        action="budget.line.create",
+        target=line,
+        summary=f"Added the line '{title}' to {fiscal_year.year}, planned "
+        f"{Money(line.planned, fiscal_year.currency)}",
+    )
+    return line
+
+
+# -- Spending requests ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostItemInput:
+    description: str
+    unit_cost: Decimal
+    quantity: Decimal = Decimal(1)
+    unit: str = ""
+    vat_rate: Decimal = ZERO
+    includes_vat: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SponsorShareInput:
+    organisation: Organisation
+    percentage: Decimal | None = None
+    fixed_amount: Decimal | None = None
+    agreement_reference: str = ""
+
+
+@dataclass(frozen=True)
+class RequestInput:
+    title: str
+    currency: str
+    description: str = ""
+    exchange_rate: Decimal = Decimal(1)
+    rate_on: dt.date | None = None
+    requested_by: object | None = None
+    requested_on: dt.date | None = None
+    notes: str = ""
+    items: Sequence[CostItemInput] = field(default_factory=tuple)
+    shares: Sequence[SponsorShareInput] = field(default_factory=tuple)
+
+
+EDITABLE_STATUSES = (RequestStatus.DRAFT, RequestStatus.PROPOSED)
+
+
+@transaction.atomic
+def spending_request_save(
+    *,
+    line: BudgetLine,
+    data: RequestInput,
+    actor,
+    request: SpendingRequest | None = None,
+) -> SpendingRequest:
+    """Create a request on `line`, or replace an unapproved one's details, items and shares."""
+    fiscal_year = _open_year(line.fiscal_year)
+    if request is not None:
+        request = SpendingRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status not in EDITABLE_STATUSES:
+            raise WrongStatus(
+                f"'{request.title}' is {request.get_status_display().lower()}; only a draft or "
+                "proposed request can be changed."
+            )
+    else:
+        request = SpendingRequest(line=line, status=RequestStatus.DRAFT)
+    _check_currency(data.currency, data.exchange_rate, fiscal_year.currency)
+    request.line = line
+    for name in ("title", "description", "currency", "exchange_rate", "rate_on", "notes"):
+        setattr(request, name, getattr(data, name))
+    request.requested_by = data.requested_by
+    request.requested_on = data.requested_on
+    request.full_clean()
+    request.save()
+
+    request.items.all().delete()
+    request.sponsor_shares.all().delete()
+    items = [
+        CostItem(
+            request=request,
+            position=position,
+            description=item.description,
+            quantity=item.quantity,
+            unit=item.unit,
+            unit_cost=item.unit_cost,
+            vat_rate=item.vat_rate,
+            includes_vat=item.includes_vat,
+            note=item.note,
+        )
+        for position, item in enumerate(data.items, start=1)
+    ]
+    shares = []
+    for share in data.shares:
+        if share.organisation.board_id != fiscal_year.board_id:
+            raise BudgetError(f"{share.organisation} is not an organisation of this board.")
+        shares.append(
+            SponsorShare(
+                request=request,
+                organisation=share.organisation,
+                percentage=share.percentage,
+                fixed_amount=share.fixed_amount,
+                agreement_reference=share.agreement_reference,
+            )
+        )
+    for row in (*items, *shares):
+        row.full_clean(exclude=["request"])
+    CostItem.objects.bulk_create(items)
+    try:
+        SponsorShare.objects.bulk_create(shares)
+    except IntegrityError as error:
+        raise BudgetError("Each sponsor can be listed once per request.") from error
+
+    breakdown = request.breakdown(fiscal_year.currency)
+    if breakdown.board_share.amount < 0:
+        raise BudgetError(
+            f"The sponsors' contributions ({breakdown.gross - breakdown.board_share}) exceed "
+            f"the total cost ({breakdown.gross})."
+        )
+    audit.record(
+        board=fiscal_year.board,
+        actor=actor,
+        action="budget.request.save",
+        target=request,
+        summary=f"Saved the spending request '{request.title}': {breakdown.gross} in total, "
+        f"{breakdown.requested} requested",
+        data={"gross": str(breakdown.gross.amount), "requested": str(breakdown.requested.amount)},
+    )
+    return request
+
+
+def _check_currency(currency: str, rate: Decimal, base_currency: str) -> None:
+    if not is_known_currency(currency):
+        raise BudgetError(f"{currency!r} is not an ISO 4217 currency code (try USD, EUR or GBP).")
+    if rate is None or rate <= 0:
+        raise BudgetError("An exchange rate must be more than zero.")
+    if currency == base_currency and rate != 1:
+        raise BudgetError(
+            f"An amount in {base_currency}, the base currency, has an exchange rate of 1."
+        )
+
+
+def _locked_request(request: SpendingRequest) -> tuple[SpendingRequest, FiscalYear]:
+    fiscal_year = _open_year(request.line.fiscal_year)
+    return SpendingRequest.objects.select_for_update().get(pk=request.pk), fiscal_year
+
+
+@transaction.atomic
+def spending_request_propose(*, request: SpendingRequest, actor) -> SpendingRequest:
+    """Put a draft request to the board.
+
+    When motions exist, this is where the motion is created or linked; the motion carrying then
+    calls `spending_request_approve(motion=...)`.
+    """
+    request, fiscal_year = _locked_request(request)
+    if request.status != RequestStatus.DRAFT:
+        raise WrongStatus(
+            f"Only a draft can be proposed; '{request.title}' is "
+            f"{request.get_status_display().lower()}."
+        )
+    if not request.items.exists():
+        raise BudgetError("Add at least one cost item before proposing the request.")
+    request.status = RequestStatus.PROPOSED
+    request.save(update_fields=["status"])
+    audit.record(
+        board=fiscal_year.board,
+        actor=actor,
+        action="budget.request.propose",
+        target=request,
+        summary=f"Proposed '{request.title}' for approval",
+    )
+    return request
+
+
+@transaction.atomic
+def spending_request_approve(
+    *,
+    request: SpendingRequest,
+    amount: Decimal,
+    approved_on: dt.date,
+    approved_by: str,
+    reference: str,
+    actor,
+    motion=None,
+) -> SpendingRequest:
+    """Record the board's approval of `request` for `amount` in the base currency.
+
+    `motion` is the hook for the motions app: when a motion carries it passes itself here. Until
+    then the secretary records an approval made elsewhere, by reference.
+    """
+    request, fiscal_year = _locked_request(request)
+    if request.status not in EDITABLE_STATUSES:
+        raise WrongStatus(
+            f"'{request.title}' is {request.get_status_display().lower()}; only a draft or "
+            "proposed request can be approved."
+        )
+    if amount is None or amount <= 0:
+        raise BudgetError("An approved amount must be more than zero.")
+    if to_cents(amount) != amount:
+        raise BudgetError("An approved amount is in whole cents.")
+    if not reference.strip():
+        raise BudgetError("Say where the approval is recorded (meeting, motion, outcome).")
+    requested = request.breakdown(fiscal_year.currency).requested
+    request.status = RequestStatus.APPROVED
+    request.approved_amount = amount
+    request.approved_on = approved_on
+    request.approved_by = approved_by
+    request.approval_reference = reference
+    request.approval_recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+    request.full_clean()
+    request.save()
+    approved = Money(amount, fiscal_year.currency)
+    audit.record(
+        board=fiscal_year.board,
+        actor=actor,
+        action="budget.request.approve",
+        target=request,
+        summary=f"Recorded the approval of '{request.title}': {approved} "
+        f"({requested} requested), {reference}",
+        data={
+            "approved": str(amount),
+            "requested": str(requested.amount),
+            "reference": reference,
+            "motion": getattr(motion, "pk", None),
+        },
+    )
+    return request
+
+
+@transaction.atomic
+def spending_request_reject(*, request: SpendingRequest, reference: str, actor) -> SpendingRequest:
+    request, fiscal_year = _locked_request(request)
+    if request.status not in EDITABLE_STATUSES:
+        raise WrongStatus(
+            f"'{request.title}' is {request.get_status_display().lower()}; only a draft or "
+            "proposed request can be rejected."
+        )
+    request.status = RequestStatus.REJECTED
+    request.approval_reference = reference
+    request.save(update_fields=["status", "approval_reference"])
+    audit.record(
+        board=fiscal_year.board,
+        actor=actor,
+        action="budget.request.reject",
+        target=request,
+        summary=f"Recorded that '{request.title}' was not approved: {reference}",
+    )
+    return request
+
+
+@transaction.atomic
+def spending_request_settle(*, request: SpendingRequest, actor) -> SpendingRequest:
+    """Mark an approved request fully paid: what it did not spend is no longer held for it."""
+    request, fiscal_year = _locked_request(request)
+    if request.status != RequestStatus.APPROVED:
+        raise WrongStatus("Only an approved request can be marked paid.")
+    request.status = RequestStatus.PAID
+    request.save(update_fields=["status"])
+    audit.record(
+        board=fiscal_year.board,
+        actor=actor,
+        action="budget.request.settle",
+        target=request,
+        summary=f"Marked '{request.title}' paid; its unspent approval is released",
+    )
+    return request
+
+
+# -- Payments -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    line: BudgetLine,
+    paid_on: dt.date,
+    amount: Decimal,
+    currency: str,
+    actor,
+    exchange_rate: Decimal = Decimal(1),
+    reference: str = "",
+    request: SpendingRequest | None = None,
+) -> Payment:
+    fiscal_year = _open_year(line.fiscal_year)
+    if request is not None:
+        request = SpendingRequest.objects.select_for_update().get(pk=request.pk)
+        if request.line_id != line.pk:
+            raise BudgetError("A payment for a request is recorded on that request's line.")
+        if request.status != RequestStatus.APPROVED:
+            raise WrongStatus(
+                f"'{request.title}' is {request.get_status_display().lower()}; payments are "
+                "recorded against approved requests."
+            )
+    if amount is None or amount <= 0:
+        raise BudgetError("A payment must be more than zero.")
+    _check_currency(currency, exchange_rate, fiscal_year.currency)
+    if not fiscal_year.starts_on <= paid_on <= fiscal_year.ends_on + dt.timedelta(days=90):
+        raise BudgetError(
+            f"{paid_on:%-d %b %Y} is outside the {fiscal_year.year} fiscal year "
+            "(payments are accepted up to 90 days after it ends)."
+        )
+    payment = Payment(
+        line=line,
+        request=request,
+        paid_on=paid_on,
+        amount=amount,
+        currency=currency,
+        exchange_rate=exchange_rate,
+        reference=reference,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    payment.base_amount = payment.converted_amount(fiscal_year.currency)
+    payment.full_clean()
+    payment.save()
+    paid = Money(payment.base_amount, fiscal_year.currency)
+    audit.record(
+        board=fiscal_year.board,
+        actor=actor,
+        action="budget.payment.record",
+        target=payment,
+        summary=f"Recorded a payment of {Money(amount, currency)} ({paid}) on '{line.title}'"
+        + (f" for '{request.title}'" if request else ""),
+        data={"base_amount": str(payment.base_amount), "reference": reference},
+    )
+    return payment
+
+
+# -- Year-end carry-over --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def fiscal_year_carry_over(*, fiscal_year: FiscalYear, actor) -> list[SpendingRequest]:
+    """Carry the closed year's approved, unspent requests into the next year, as approved.
+
+    Exactly what `queries.carry_over_plan` previews. A request is carried once: its origin
+    becomes 'carried over' and the database holds one continuation per origin.
+    """
+    from budget.queries import carry_over_plan
+
+    fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+    plan = carry_over_plan(fiscal_year)
+    if plan.refusal:
+        raise CarryOverRefused(plan.refusal)
+    target_year = _open_year(plan.next_year)
+    carried = []
+    lines: dict[int, BudgetLine] = {}
+    for move in plan.moves:
+        origin = SpendingRequest.objects.select_for_update().get(pk=move.request.pk)
+        if origin.status != RequestStatus.APPROVED:
+            continue
+        line = lines.get(move.request.line_id) or move.target_line
+        if line is None:
+            line = BudgetLine.objects.create(
+                fiscal_year=target_year,
+                category=move.request.line.category,
+                title=move.target_title,
+                planned=plan.planned_for_new_line(move.request.line_id),
+                carried_from=move.request.line,
+                notes=f"Carried over from {fiscal_year.year}: approved there, not yet spent.",
+            )
+        lines[move.request.line_id] = line
+        continuation = SpendingRequest.objects.create(
+            line=line,
+            title=origin.title,
+            description=origin.description,
+            requested_by=origin.requested_by,
+            requested_on=origin.requested_on,
+            currency=target_year.currency,
+            exchange_rate=Decimal(1),
+            status=RequestStatus.APPROVED,
+            approved_amount=move.amount,
+            approved_on=origin.approved_on,
+            approved_by=origin.approved_by,
+            approval_reference=f"Carried over from {fiscal_year.year}: {origin.approval_reference}",
+            carried_from=origin,
+        )
+        CostItem.objects.create(
+            request=continuation,
+            position=1,
+            description=f"Approved in {fiscal_year.year}, not yet spent",
+            unit_cost=move.amount,
+        )
+        origin.status = RequestStatus.CARRIED
+        origin.save(update_fields=["status"])
+        audit.record(
+            board=fiscal_year.board,
+            actor=actor,
+            action="budget.request.carry_over",
+            target=continuation,
+            summary=f"Carried '{origin.title}' into {target_year.year}: "
+            f"{Money(move.amount, target_year.currency)} approved, unspent",
+            data={"origin": origin.pk, "amount": str(move.amount)},
+        )
+        carried.append(continuation)
+    return carried
+
+
+def category_label(value: str) -> str:
+    return Category(value).label
+
+
+def validation_messages(error: ValidationError) -> list[str]:
+    """A ValidationError as sentences, for a form's error summary."""
+    if hasattr(error, "message_dict"):
+        return [message for messages in error.message_dict.values() for message in messages]
+    return list(error.messages)

@@ -1,0 +1,492 @@
+"""The budget pages. Members read; the secretary edits. Each view checks access, calls one query
+or service, and renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from budget import export, queries, services
+from budget.access import (
+    can_edit_budget,
+    get_line_for,
+    get_request_for,
+    get_year_for,
+    require_budget_editor,
+)
+from budget.forms import (
+    ApprovalForm,
+    BudgetLineForm,
+    CostItemFormSet,
+    FiscalYearForm,
+    PaymentForm,
+    RejectionForm,
+    SpendingRequestForm,
+    SponsorShareFormSet,
+    request_input,
+)
+from budget.models import Category, RequestStatus, SpendingRequest, YearStatus
+from governance.access import get_board_for
+
+
+def _refuse(form, error: Exception) -> None:
+    """A service's refusal shown on the form, at the top, without losing what was typed."""
+    if isinstance(error, ValidationError):
+        for message in services.validation_messages(error):
+            form.add_error(None, message)
+    else:
+        form.add_error(None, str(error))
+
+
+def year_list(request: HttpRequest, board_slug: str) -> HttpResponse:
+    board, standing = get_board_for(request.user, board_slug)
+    form = FiscalYearForm(request.POST or None)
+    if request.method == "POST":
+        require_budget_editor(standing)
+        if form.is_valid():
+            try:
+                fiscal_year = services.fiscal_year_create(
+                    board=board, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _refuse(form, error)
+            else:
+                messages.success(request, f"The {fiscal_year.year} fiscal year is created.")
+                return redirect(fiscal_year)
+    elif not form.is_bound:
+        form = FiscalYearForm(initial={"year": timezone.localdate().year})
+    return render(
+        request,
+        "budget/year_list.html",
+        {
+            "board": board,
+            "standing": standing,
+            "years": list(queries.years_of(board)),
+            "can_edit": can_edit_budget(standing),
+            "form": form,
+        },
+    )
+
+
+@require_GET
+def year_overview(request: HttpRequest, board_slug: str, year: int) -> HttpResponse:
+    board, standing, fiscal_year = get_year_for(request.user, board_slug, year)
+    category = request.GET.get("category", "")
+    if category not in Category.values:
+        category = ""
+    overview = queries.year_overview(fiscal_year, category)
+    template = "budget/year_overview.html"
+    if request.htmx and request.htmx.target == "budget-table":
+        template += "#budget-table"
+    return render(
+        request,
+        template,
+        {
+            "board": board,
+            "standing": standing,
+            "fiscal_year": fiscal_year,
+            "overview": overview,
+            "chart": overview.chart(),
+            "category": category,
+            "categories": Category.choices,
+            "definitions": queries.DEFINITIONS,
+            "can_edit": can_edit_budget(standing),
+            "years": queries.years_of(board).values_list("year", flat=True),
+        },
+    )
+
+
+@require_POST
+def year_status(request: HttpRequest, board_slug: str, year: int) -> HttpResponse:
+    board, standing, fiscal_year = get_year_for(request.user, board_slug, year)
+    require_budget_editor(standing)
+    status = request.POST.get("status", "")
+    if status not in YearStatus.values:
+        raise Http404("No such status")
+    try:
+        services.fiscal_year_set_status(fiscal_year=fiscal_year, status=status, actor=request.user)
+    except services.BudgetError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The {year} budget is now {YearStatus(status).label.lower()}.")
+    return redirect(fiscal_year)
+
+
+@require_GET
+def year_export(request: HttpRequest, board_slug: str, year: int, extension: str) -> HttpResponse:
+    board, standing, fiscal_year = get_year_for(request.user, board_slug, year)
+    overview = queries.year_overview(fiscal_year)
+    if extension == "xlsx":
+        response = HttpResponse(
+            export.year_workbook(overview),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(export.year_csv(overview), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{export.filename(overview, extension)}"'
+    )
+    return response
+
+
+def carry_over(request: HttpRequest, board_slug: str, year: int) -> HttpResponse:
+    board, standing, fiscal_year = get_year_for(request.user, board_slug, year)
+    if request.method == "POST":
+        require_budget_editor(standing)
+        try:
+            carried = services.fiscal_year_carry_over(fiscal_year=fiscal_year, actor=request.user)
+        except services.BudgetError as error:
+            messages.error(request, error.message)
+            return redirect("budget:carry_over", board.slug, year)
+        if carried:
+            messages.success(
+                request,
+                f"Carried {len(carried)} approved request{'s' if len(carried) != 1 else ''} "
+                f"into {year + 1}.",
+            )
+            return redirect("budget:year_overview", board.slug, year + 1)
+        messages.info(request, "Nothing was left to carry over.")
+        return redirect("budget:carry_over", board.slug, year)
+    return render(
+        request,
+        "budget/carry_over.html",
+        {
+            "board": board,
+            "standing": standing,
+            "fiscal_year": fiscal_year,
+            "plan": queries.carry_over_plan(fiscal_year),
+            "can_edit": can_edit_budget(standing),
+        },
+    )
+
+
+def line_create(request: HttpRequest, board_slug: str, year: int) -> HttpResponse:
+    board, standing, fiscal_year = get_year_for(request.user, board_slug, year)
+    require_budget_editor(standing)
+    form = BudgetLineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            line = services.budget_line_create(
+                fiscal_year=fiscal_year, actor=request.user, **form.cleaned_data
+            )
+        except (services.BudgetError, ValidationError) as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, f"Added the line '{line.title}'.")
+            return redirect(fiscal_year)
+    return render(
+        request,
+        "budget/form_page.html",
+        {
+            "board": board,
+            "fiscal_year": fiscal_year,
+            "form": form,
+            "title": f"New budget line for {fiscal_year.year}",
+            "intro": f"Amounts in {fiscal_year.currency}, the year's base currency.",
+            "button": "Add the line",
+            "back": fiscal_year.get_absolute_url(),
+        },
+    )
+
+
+def line_detail(request: HttpRequest, board_slug: str, line_id: int) -> HttpResponse:
+    board, standing = get_board_for(request.user, board_slug)
+    line = get_object_or_404(queries.line_with_figures(line_id), fiscal_year__board=board)
+    requests = list(queries.requests_on_line(line))
+    for spending_request in requests:
+        spending_request.figures = spending_request.breakdown(line.fiscal_year.currency)
+    payments = line.payments.select_related("request").order_by("paid_on", "pk")
+    return render(
+        request,
+        "budget/line_detail.html",
+        {
+            "board": board,
+            "standing": standing,
+            "line": line,
+            "fiscal_year": line.fiscal_year,
+            "requests": requests,
+            "payments": list(payments),
+            "definitions": queries.DEFINITIONS,
+            "can_edit": can_edit_budget(standing) and not line.fiscal_year.is_closed,
+        },
+    )
+
+
+def _request_form_page(
+    request: HttpRequest,
+    *,
+    board,
+    line,
+    spending_request: SpendingRequest | None,
+) -> HttpResponse:
+    initial = {"currency": board.currency, "requested_on": timezone.localdate()}
+    item_initial, share_initial = None, None
+    if spending_request is not None:
+        initial = {
+            name: getattr(spending_request, name)
+            for name in (
+                "title",
+                "description",
+                "requested_by",
+                "requested_on",
+                "currency",
+                "exchange_rate",
+                "rate_on",
+                "notes",
+            )
+        }
+        item_initial = list(
+            spending_request.items.values(
+                "description", "quantity", "unit", "unit_cost", "vat_rate", "includes_vat", "note"
+            )
+        )
+        share_initial = list(
+            spending_request.sponsor_shares.values(
+                "organisation", "percentage", "fixed_amount", "agreement_reference"
+            )
+        )
+    data = request.POST if request.method == "POST" else None
+    form = SpendingRequestForm(data, initial=initial, board=board)
+    items = CostItemFormSet(data, initial=item_initial, prefix="items")
+    shares = SponsorShareFormSet(
+        data, initial=share_initial, prefix="shares", form_kwargs={"board": board}
+    )
+    if request.method == "POST" and form.is_valid() and items.is_valid() and shares.is_valid():
+        try:
+            saved = services.spending_request_save(
+                line=line,
+                data=request_input(form, items, shares),
+                actor=request.user,
+                request=spending_request,
+            )
+        except (services.BudgetError, ValidationError) as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, f"Saved '{saved.title}'.")
+            return redirect(saved)
+    return render(
+        request,
+        "budget/request_form.html",
+        {
+            "board": board,
+            "line": line,
+            "fiscal_year": line.fiscal_year,
+            "spending_request": spending_request,
+            "form": form,
+            "items": items,
+            "shares": shares,
+        },
+    )
+
+
+def request_create(request: HttpRequest, board_slug: str, line_id: int) -> HttpResponse:
+    board, standing, line = get_line_for(request.user, board_slug, line_id)
+    require_budget_editor(standing)
+    return _request_form_page(request, board=board, line=line, spending_request=None)
+
+
+def request_edit(request: HttpRequest, board_slug: str, request_id: int) -> HttpResponse:
+    board, standing, spending_request = get_request_for(request.user, board_slug, request_id)
+    require_budget_editor(standing)
+    return _request_form_page(
+        request, board=board, line=spending_request.line, spending_request=spending_request
+    )
+
+
+def request_detail(request: HttpRequest, board_slug: str, request_id: int) -> HttpResponse:
+    board, standing = get_board_for(request.user, board_slug)
+    spending_request = get_object_or_404(
+        queries.request_for_page(SpendingRequest.objects.all()),
+        pk=request_id,
+        line__fiscal_year__board=board,
+    )
+    fiscal_year = spending_request.line.fiscal_year
+    breakdown = spending_request.breakdown(fiscal_year.currency)
+    carried_into = getattr(spending_request, "carried_into", None)
+    editable = can_edit_budget(standing) and not fiscal_year.is_closed
+    return render(
+        request,
+        "budget/request_detail.html",
+        {
+            "board": board,
+            "standing": standing,
+            "spending_request": spending_request,
+            "line": spending_request.line,
+            "fiscal_year": fiscal_year,
+            "breakdown": breakdown,
+            "payments": list(spending_request.payments.all()),
+            "carried_into": carried_into,
+            "can_edit": editable,
+            "is_open": spending_request.status in services.EDITABLE_STATUSES,
+            "buffer": (
+                spending_request.approved_amount - breakdown.requested.amount
+                if (spending_request.approved_amount or 0) > breakdown.requested.amount
+                else None
+            ),
+            "unspent": (
+                spending_request.approved_amount - spending_request.paid
+                if spending_request.status == RequestStatus.APPROVED
+                else None
+            ),
+        },
+    )
+
+
+@require_POST
+def request_propose(request: HttpRequest, board_slug: str, request_id: int) -> HttpResponse:
+    return _request_action(
+        request, board_slug, request_id, services.spending_request_propose, "Proposed for approval."
+    )
+
+
+@require_POST
+def request_settle(request: HttpRequest, board_slug: str, request_id: int) -> HttpResponse:
+    return _request_action(
+        request,
+        board_slug,
+        request_id,
+        services.spending_request_settle,
+        "Marked paid; what it did not spend is released.",
+    )
+
+
+def _request_action(request, board_slug, request_id, service, done: str) -> HttpResponse:
+    board, standing, spending_request = get_request_for(request.user, board_slug, request_id)
+    require_budget_editor(standing)
+    try:
+        service(request=spending_request, actor=request.user)
+    except services.BudgetError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect(spending_request)
+
+
+def request_approve(request: HttpRequest, board_slug: str, request_id: int) -> HttpResponse:
+    board, standing, spending_request = get_request_for(request.user, board_slug, request_id)
+    require_budget_editor(standing)
+    fiscal_year = spending_request.line.fiscal_year
+    requested = spending_request.breakdown(fiscal_year.currency).requested
+    form = ApprovalForm(
+        request.POST or None,
+        initial={
+            "approved_amount": requested.amount,
+            "approved_on": timezone.localdate(),
+            "approved_by": board.name,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.spending_request_approve(
+                request=spending_request,
+                amount=data["approved_amount"],
+                approved_on=data["approved_on"],
+                approved_by=data["approved_by"],
+                reference=data["reference"],
+                actor=request.user,
+            )
+        except (services.BudgetError, ValidationError) as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, "The approval is recorded.")
+            return redirect(spending_request)
+    return render(
+        request,
+        "budget/form_page.html",
+        {
+            "board": board,
+            "fiscal_year": fiscal_year,
+            "spending_request": spending_request,
+            "form": form,
+            "title": f"Record the approval of “{spending_request.title}”",
+            "intro": f"{requested} requested. The approved amount is in {fiscal_year.currency} and "
+            "may be rounded up as a buffer against exchange rates. Record a decision the board "
+            "took at a meeting or by email, with the reference to its motion.",
+            "button": "Record the approval",
+            "back": spending_request.get_absolute_url(),
+        },
+    )
+
+
+def request_reject(request: HttpRequest, board_slug: str, request_id: int) -> HttpResponse:
+    board, standing, spending_request = get_request_for(request.user, board_slug, request_id)
+    require_budget_editor(standing)
+    form = RejectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.spending_request_reject(
+                request=spending_request,
+                reference=form.cleaned_data["reference"],
+                actor=request.user,
+            )
+        except services.BudgetError as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, "Recorded as not approved.")
+            return redirect(spending_request)
+    return render(
+        request,
+        "budget/form_page.html",
+        {
+            "board": board,
+            "fiscal_year": spending_request.line.fiscal_year,
+            "spending_request": spending_request,
+            "form": form,
+            "title": f"Record that “{spending_request.title}” was not approved",
+            "intro": "The request stays on record, marked rejected; it counts nowhere.",
+            "button": "Record the rejection",
+            "back": spending_request.get_absolute_url(),
+        },
+    )
+
+
+def payment_create(request: HttpRequest, board_slug: str, line_id: int) -> HttpResponse:
+    board, standing, line = get_line_for(request.user, board_slug, line_id)
+    require_budget_editor(standing)
+    fiscal_year = line.fiscal_year
+    spending_request = None
+    if request_id := request.GET.get("request"):
+        spending_request = get_object_or_404(
+            SpendingRequest, pk=request_id if request_id.isdigit() else 0, line=line
+        )
+    form = PaymentForm(
+        request.POST or None,
+        base_currency=fiscal_year.currency,
+        initial={
+            "currency": spending_request.currency if spending_request else fiscal_year.currency,
+            "exchange_rate": spending_request.exchange_rate if spending_request else 1,
+            "paid_on": min(timezone.localdate(), fiscal_year.ends_on),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_record(
+                line=line, request=spending_request, actor=request.user, **form.cleaned_data
+            )
+        except (services.BudgetError, ValidationError) as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, "The payment is recorded.")
+            return redirect(spending_request or line)
+    target = f"“{spending_request.title}”" if spending_request else f"the line “{line.title}”"
+    return render(
+        request,
+        "budget/form_page.html",
+        {
+            "board": board,
+            "fiscal_year": fiscal_year,
+            "line": line,
+            "spending_request": spending_request,
+            "form": form,
+            "title": f"Record a payment for {target}",
+            "intro": f"The amount is converted to {fiscal_year.currency} at the rate given and "
+            "rounded to the cent; that converted amount is what the budget counts as spent.",
+            "button": "Record the payment",
+            "back": (spending_request or line).get_absolute_url(),
+        },
+    )
