@@ -268,20 +268,8 @@ class SpendingRequest(models.Model):
 
     def breakdown(self, base_currency: str) -> Breakdown:
         """The cost breakdown as the board reads it. Uses prefetched items and shares if loaded."""
-        items = list(self.items.all())
-        shares = list(self.sponsor_shares.all())
-        gross = total((item.gross for item in items), self.currency)
-        contributions = [(share, share.contribution_of(gross)) for share in shares]
-        board_share = gross - total((money for _, money in contributions), self.currency)
-        requested = board_share.converted(rate=self.exchange_rate, to=base_currency)
-        return Breakdown(
-            items=items,
-            net=total((item.net for item in items), self.currency),
-            vat=total((item.vat for item in items), self.currency),
-            gross=gross,
-            contributions=contributions,
-            board_share=board_share,
-            requested=requested,
+        return breakdown_of(
+            self, list(self.items.all()), list(self.sponsor_shares.all()), base_currency
         )
 
 
@@ -294,6 +282,27 @@ class Breakdown:
     contributions: list[tuple[SponsorShare, Money]]
     board_share: Money
     requested: Money
+
+
+def breakdown_of(
+    request: SpendingRequest,
+    items: list[CostItem],
+    shares: list[SponsorShare],
+    base_currency: str,
+) -> Breakdown:
+    """Items rounded one by one, summed; sponsors' shares of the gross; the rest converted."""
+    gross = total((item.gross for item in items), request.currency)
+    contributions = [(share, share.contribution_of(gross)) for share in shares]
+    board_share = gross - total((money for _, money in contributions), request.currency)
+    return Breakdown(
+        items=items,
+        net=total((item.net for item in items), request.currency),
+        vat=total((item.vat for item in items), request.currency),
+        gross=gross,
+        contributions=contributions,
+        board_share=board_share,
+        requested=board_share.converted(rate=request.exchange_rate, to=base_currency),
+    )
 
 
 class CostItem(models.Model):

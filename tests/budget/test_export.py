@@ -1,0 +1,86 @@
+"""The workbook and the CSV carry the spreadsheet's columns and the page's totals."""
+
+import csv
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from budget.models import Category
+from tests.budget.factories import BudgetLineFactory
+from tests.budget.helpers import approve, pay, simple_request
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = [
+    "Category",
+    "Line",
+    "Planned (USD)",
+    "Approved (USD)",
+    "Spent (USD)",
+    "Approved but unspent (USD)",
+    "Available for allocation (USD)",
+]
+
+
+@pytest.fixture
+def budget(cast, year, line):
+    venue = approve(simple_request(line, cast.sam, "2613.68", "Social"), "3000.00", cast.sam)
+    pay(line, "1553.45", cast.sam, request=venue, currency="GBP", rate="1.7072")
+    other = BudgetLineFactory(
+        fiscal_year=year, category=Category.MARKETING, title="PR", planned=Decimal("36000.00")
+    )
+    pay(other, "7500.00", cast.sam)
+    pay(other, "40000.00", cast.sam)  # overspent: available goes negative
+    return year
+
+
+def page_totals(client) -> dict[str, Decimal]:
+    html = client.get(reverse("budget:year_overview", args=["test-board", 2024])).text
+    found = re.findall(r'data-total="(\w+)">([^<]+)<', html)
+    return {name: Decimal(text.replace(",", "").replace("\u2212", "-")) for name, text in found}
+
+
+def test_the_workbook_opens_and_its_totals_equal_the_pages(cast, client_for, budget):
+    client = client_for(cast.victor)
+    response = client.get(reverse("budget:year_export_xlsx", args=["test-board", 2024]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="test-board-budget-2024.xlsx"'
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook["Budget 2024"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header_index = next(i for i, row in enumerate(rows) if row[0] == "Category")
+    assert rows[header_index] == COLUMNS
+    total = next(row for row in rows if row[0] == "Total")
+    workbook_totals = [Decimal(str(value)).quantize(Decimal("0.01")) for value in total[2:]]
+    totals = page_totals(client)
+    assert workbook_totals == [
+        totals[name] for name in ("planned", "approved", "spent", "approved_unspent", "available")
+    ]
+    assert totals["available"] == Decimal("8000.00") + Decimal("36000.00") - Decimal(
+        "2652.05"
+    ) - Decimal("47500.00")
+    lines = {row[1]: row for row in rows[header_index + 1 :] if row[1]}
+    assert lines["Hackathon"][2:] == [8000, 3000, 2652.05, 347.95, 5347.95]
+    assert "Events subtotal" in lines and "Marketing and PR subtotal" in lines
+    assert sheet.cell(row=header_index + 2, column=3).number_format.startswith("#,##0.00")
+    requests = workbook["Spending requests"]
+    assert [cell.value for cell in requests[2]][2:6] == ["Social", "Approved", 3000, 2652.05]
+
+
+def test_the_csv_has_the_same_columns_and_totals(cast, client_for, budget):
+    client = client_for(cast.nora)
+    response = client.get(reverse("budget:year_export_csv", args=["test-board", 2024]))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == COLUMNS
+    total = rows[-1]
+    assert total[0] == "Total"
+    totals = page_totals(client)
+    assert [Decimal(cell) for cell in total[2:]] == [
+        totals[name] for name in ("planned", "approved", "spent", "approved_unspent", "available")
+    ]
+    assert total[6] == "-6152.05"
