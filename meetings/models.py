@@ -1,0 +1,384 @@
+"""Meetings of a board: the agenda, who attended, and what was said, one row per statement.
+
+A meeting's record is written while the meeting runs, by the chair, a secretary or the minute
+taker (see `meetings.services`); members read it as it grows. `Meeting.live_version` goes up by
+one with every change to the record, so a reader can ask "anything new since version N?" for the
+price of one query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.models import Board, Organisation, Role
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    IN_PROGRESS = "in_progress", "In progress"
+    ADJOURNED = "adjourned", "Adjourned"
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def of_board(self, board: Board) -> MeetingQuerySet:
+        return self.filter(board=board)
+
+    def in_progress(self) -> MeetingQuerySet:
+        return self.filter(status=MeetingStatus.IN_PROGRESS)
+
+    def upcoming(self, now: dt.datetime | None = None) -> MeetingQuerySet:
+        """Meetings still to happen or happening now, soonest first."""
+        now = now or timezone.now()
+        return (
+            self.exclude(status=MeetingStatus.ADJOURNED)
+            .filter(Q(status=MeetingStatus.IN_PROGRESS) | Q(starts_at__gte=now - LATE_START_GRACE))
+            .order_by("starts_at", "pk")
+        )
+
+    def past(self, now: dt.datetime | None = None) -> MeetingQuerySet:
+        """Adjourned meetings, and scheduled ones whose time has gone by, latest first."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(status=MeetingStatus.ADJOURNED)
+            | Q(status=MeetingStatus.SCHEDULED, starts_at__lt=now - LATE_START_GRACE)
+        ).order_by("-starts_at", "-pk")
+
+
+# A scheduled meeting still counts as upcoming for this long after its start time, so that the
+# chair who starts ten minutes late still finds it at the top of the list.
+LATE_START_GRACE = dt.timedelta(hours=12)
+
+
+class Meeting(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
+    title = models.CharField(max_length=150, help_text='How the board names it, e.g. "May 2014".')
+    starts_at = models.DateTimeField(help_text="Shown to each person in their own time zone.")
+    planned_end_at = models.DateTimeField("planned end", null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True, help_text="Room or 'Conference call'.")
+    dial_in = models.TextField(
+        "dial-in details", blank=True, help_text="Call link, numbers and passcodes."
+    )
+    status = models.CharField(
+        max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="meetings_chaired",
+        null=True,
+        blank=True,
+        help_text="Who presides; empty means the board's chair.",
+    )
+    minute_taker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="meetings_minuted",
+        null=True,
+        blank=True,
+    )
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    adjourned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    current_item = models.ForeignKey(
+        "AgendaItem",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    live_version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["board", "starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "starts_at"],
+                name="meeting_one_per_board_and_start",
+                violation_error_message="The board already has a meeting starting at that time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end_at__isnull=True)
+                | Q(planned_end_at__gt=models.F("starts_at")),
+                name="meeting_planned_end_after_start",
+                violation_error_message="A meeting must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(adjourned_at__isnull=True)
+                | Q(started_at__isnull=False, adjourned_at__gte=models.F("started_at")),
+                name="meeting_adjourned_after_started",
+            ),
+        ]
+        indexes = [models.Index(fields=["board", "status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:meeting_detail", args=[self.board.slug, self.pk])
+
+    @property
+    def date(self) -> dt.date:
+        """The meeting's day in the board's time zone: the day seats are looked up on."""
+        return timezone.localtime(self.starts_at, self.board.zone).date()
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == MeetingStatus.SCHEDULED
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status == MeetingStatus.IN_PROGRESS
+
+    @property
+    def is_adjourned(self) -> bool:
+        return self.status == MeetingStatus.ADJOURNED
+
+    @property
+    def opened_at(self) -> dt.datetime:
+        """When attendance began to count: the actual start, else the planned one."""
+        return self.started_at or self.starts_at
+
+    def previous(self) -> Meeting | None:
+        """The board's meeting before this one (by start time, then creation)."""
+        return (
+            Meeting.objects.filter(board_id=self.board_id)
+            .filter(Q(starts_at__lt=self.starts_at) | Q(starts_at=self.starts_at, pk__lt=self.pk))
+            .order_by("-starts_at", "-pk")
+            .first()
+        )
+
+
+class ItemKind(models.TextChoices):
+    INFORMATION = "information", "Information"
+    DISCUSSION = "discussion", "Discussion"
+    DECISION = "decision", "Decision"
+
+
+class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
+    def in_order(self) -> AgendaItemQuerySet:
+        return self.order_by("position", "pk")
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="agenda_items_presented",
+        null=True,
+        blank=True,
+    )
+    planned_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=ItemKind.choices, default=ItemKind.DISCUSSION)
+    description = models.TextField(blank=True, help_text="Background, circulated with the agenda.")
+    summary = models.TextField("summary / outcome", blank=True)
+    summary_version = models.PositiveIntegerField(default=0, editable=False)
+    summary_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    summary_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    board_only = models.BooleanField(
+        "board only",
+        default=False,
+        help_text="Confidential: never shown outside the board, even once minutes are public.",
+    )
+    embargo_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Until this day (inclusive) the item may not be shown outside the board.",
+    )
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ended_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True)
+                | Q(started_at__isnull=False, ended_at__gte=models.F("started_at")),
+                name="agenda_item_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def anchor(self) -> str:
+        return f"item-{self.pk}"
+
+    def is_embargoed_on(self, on: dt.date) -> bool:
+        return self.embargo_until is not None and on <= self.embargo_until
+
+    @property
+    def is_done(self) -> bool:
+        return self.ended_at is not None
+
+    def minutes_used(self, now: dt.datetime | None = None) -> int | None:
+        if self.started_at is None:
+            return None
+        end = self.ended_at or now or timezone.now()
+        return max(0, int((end - self.started_at).total_seconds() // 60))
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Apologies"
+    ABSENT = "absent", "Absent"
+
+
+GUEST = "guest"
+# The roles an attendance can snapshot: a seat's role, or a guest who holds none.
+ATTENDANCE_ROLE_CHOICES = [*Role.choices, (GUEST, "Guest")]
+# Roles that sit for an organisation's vote, and so count towards quorum.
+QUORUM_ROLES = frozenset({Role.VOTING, Role.ALTERNATE})
+
+
+class AttendanceQuerySet(models.QuerySet["Attendance"]):
+    def present(self) -> AttendanceQuerySet:
+        return self.filter(status=AttendanceStatus.PRESENT)
+
+
+class Attendance(models.Model):
+    """One person at one meeting, with the organisation and role they sat for on its date.
+
+    The snapshot is taken when attendance is first recorded, so the record reads the same after
+    seats change. `arrived_at` empty means from the start; `departed_at` empty means to the end.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        null=True,
+        blank=True,
+        help_text="Empty for a guest without a login.",
+    )
+    guest_name = models.CharField(max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        null=True,
+        blank=True,
+        help_text="The member organisation sat for on the meeting date (snapshot).",
+    )
+    organisation_name = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="As shown in the record: the member's name, a guest's employer, or staff's.",
+    )
+    role = models.CharField(max_length=20, choices=ATTENDANCE_ROLE_CHOICES, default=GUEST)
+    status = models.CharField(
+        max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT
+    )
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    departed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "organisation_name", "role", "guest_name", "pk"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                condition=Q(person__isnull=False),
+                name="attendance_once_per_person",
+                violation_error_message="This person's attendance is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(guest_name=""),
+                name="attendance_names_someone",
+                violation_error_message="Choose a person or give a guest's name.",
+            ),
+            models.CheckConstraint(
+                condition=Q(departed_at__isnull=True)
+                | Q(arrived_at__isnull=True)
+                | Q(departed_at__gte=models.F("arrived_at")),
+                name="attendance_departs_after_arrival",
+                violation_error_message="Nobody leaves before they arrive.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=[Role.VOTING, Role.ALTERNATE])
+                | Q(organisation__isnull=False),
+                name="attendance_voter_sits_for_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display().lower()})"
+
+    @property
+    def name(self) -> str:
+        return self.person.full_name if self.person_id else self.guest_name
+
+    @property
+    def short_name(self) -> str:
+        return self.person.first_name if self.person_id else self.guest_name.split()[0]
+
+    @property
+    def is_present(self) -> bool:
+        return self.status == AttendanceStatus.PRESENT
+
+    @property
+    def sits_for_vote(self) -> bool:
+        return self.role in QUORUM_ROLES and self.organisation_id is not None
+
+    def is_present_at(self, at: dt.datetime | None) -> bool:
+        """Present at `at`; None asks about now (arrived and not yet gone)."""
+        if not self.is_present:
+            return False
+        if at is None:
+            return self.departed_at is None
+        arrived = self.arrived_at is None or self.arrived_at <= at
+        still_here = self.departed_at is None or self.departed_at > at
+        return arrived and still_here
+
+
+class Note(models.Model):
+    """One statement in the record: "Don: makes the point that ...". Never edited in place by two
+    people at once, because each statement is its own row."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="notes")
+    speaker = models.ForeignKey(
+        Attendance,
+        on_delete=models.PROTECT,
+        related_name="notes",
+        null=True,
+        blank=True,
+        help_text="An attendee; empty for the record's own words.",
+    )
+    text = models.TextField()
+    recorded_at = models.DateTimeField(default=timezone.now, db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meeting_notes"
+    )
+
+    class Meta:
+        ordering = ["item", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="note_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        who = f"{self.speaker.short_name}: " if self.speaker_id else ""
+        return f"{who}{self.text[:60]}"

@@ -1,5 +1,43 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from meetings import views
 
 app_name = "meetings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.meeting_list, name="meeting_list"),
+    path("<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path("<int:meeting_id>/live/<str:token>/", views.meeting_live, name="meeting_live"),
+    path("<int:meeting_id>/console/", views.live_console, name="live_console"),
+    path("<int:meeting_id>/console/start/", views.console_start, name="console_start"),
+    path("<int:meeting_id>/console/adjourn/", views.console_adjourn, name="console_adjourn"),
+    path(
+        "<int:meeting_id>/console/attendance/",
+        views.console_attendance,
+        name="console_attendance",
+    ),
+    path("<int:meeting_id>/console/guests/", views.console_guest, name="console_guest"),
+    path("<int:meeting_id>/console/next/", views.console_next_item, name="console_next_item"),
+    path("<int:meeting_id>/console/items/", views.console_add_item, name="console_add_item"),
+    path(
+        "<int:meeting_id>/console/items/<int:item_id>/open/",
+        views.console_open_item,
+        name="console_open_item",
+    ),
+    path(
+        "<int:meeting_id>/console/items/<int:item_id>/move/",
+        views.console_move_item,
+        name="console_move_item",
+    ),
+    path(
+        "<int:meeting_id>/console/items/<int:item_id>/notes/",
+        views.console_note,
+        name="console_note",
+    ),
+    path(
+        "<int:meeting_id>/console/items/<int:item_id>/summary/",
+        views.console_summary,
+        name="console_summary",
+    ),
+    path("<int:meeting_id>/items/<int:item_id>/edit/", views.item_edit, name="item_edit"),
+]

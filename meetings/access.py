@@ -1,0 +1,41 @@
+"""Who may see a meeting and who may record it. Views ask here; nothing else decides."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from governance.access import get_board_for
+from governance.models import Board, Standing
+from meetings.models import Meeting
+
+
+def get_meeting_for(user, board_slug: str, meeting_id: int) -> tuple[Board, Standing, Meeting]:
+    """The meeting and the user's standing on its board; 404 outside the board."""
+    board, standing = get_board_for(user, board_slug)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("board", "chair", "minute_taker", "current_item"),
+        pk=meeting_id,
+        board=board,
+    )
+    return board, standing, meeting
+
+
+def can_record(user, standing: Standing, meeting: Meeting) -> bool:
+    """The meeting's chair (the board's chair unless someone else presides), any secretary of
+    the board, and the meeting's minute taker record; everyone else on the board reads."""
+    if standing.is_secretary:
+        return True
+    if meeting.chair_id is not None:
+        if meeting.chair_id == user.pk:
+            return True
+    elif standing.is_chair:
+        return True
+    return meeting.minute_taker_id is not None and meeting.minute_taker_id == user.pk
+
+
+def require_recorder(user, standing: Standing, meeting: Meeting) -> None:
+    if not can_record(user, standing, meeting):
+        raise PermissionDenied(
+            "Only the meeting's chair, a secretary or the minute taker may record this meeting."
+        )

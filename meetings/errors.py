@@ -1,0 +1,62 @@
+"""What can go wrong when recording a meeting, each said so a person can act on it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from meetings.models import Attendance
+
+
+class DomainError(Exception):
+    """A rule of the board refused the change; `message` says why, in the board's words."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class MeetingNotOpen(DomainError):
+    pass
+
+
+class MeetingAlreadyAdjourned(DomainError):
+    pass
+
+
+class NotSeated(DomainError):
+    pass
+
+
+class EmptyNote(DomainError):
+    pass
+
+
+class SpeakerUnknown(DomainError):
+    """No present attendee answers to the name at the start of a note."""
+
+    def __init__(self, message: str, *, hint: str):
+        super().__init__(message)
+        self.hint = hint
+
+
+class SpeakerAmbiguous(DomainError):
+    """Several present attendees answer to the name: the recorder must choose."""
+
+    def __init__(self, message: str, *, hint: str, candidates: list[Attendance]):
+        super().__init__(message)
+        self.hint = hint
+        self.candidates = candidates
+
+
+class StaleSummary(DomainError):
+    """Someone saved the summary after this writer loaded it."""
+
+    def __init__(self, message: str, *, current_text: str, current_version: int):
+        super().__init__(message)
+        self.current_text = current_text
+        self.current_version = current_version
+
+
+class InvalidAgendaChange(DomainError):
+    pass

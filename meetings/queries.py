@@ -1,0 +1,368 @@
+"""Reads that several pages share: quorum at any moment, the meeting record, the roll call.
+
+`quorum_of` and `quorum_timeline` are the board's one answer to "were we quorate then?"; the
+motions and votes of a later issue ask them at the moment of each decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from governance.models import (
+    Board,
+    Organisation,
+    Role,
+    Seat,
+    VotingBasis,
+    seated_voting_units,
+    seats_on,
+)
+from meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, Note
+
+# -- Quorum ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """How many voting units were present at a moment, against the board's rule."""
+
+    present: int
+    required: int
+    unit_noun_one: str
+    unit_noun_many: str
+    organisations: tuple[Organisation, ...] = field(default_factory=tuple)
+    at: dt.datetime | None = None
+
+    @property
+    def is_quorate(self) -> bool:
+        return self.present >= self.required
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.required - self.present)
+
+    @property
+    def label(self) -> str:
+        """'Quorate: 9 of 9 required' or '1 organisation short of quorum'."""
+        if self.is_quorate:
+            return f"Quorate: {self.present} of {self.required} required"
+        noun = self.unit_noun_one if self.shortfall == 1 else self.unit_noun_many
+        return f"{self.shortfall} {noun} short of quorum"
+
+    @property
+    def tone(self) -> str:
+        return "ok" if self.is_quorate else "bad"
+
+
+def quorum_of(
+    meeting: Meeting,
+    at: dt.datetime | None = None,
+    *,
+    attendances: Iterable[Attendance] | None = None,
+    required: int | None = None,
+) -> Quorum:
+    """Quorum of `meeting` at `at` (None: as things stand now).
+
+    Counts distinct voting units with a voting representative or an alternate present: an
+    organisation (or, on a board that votes by person, a representative, for whom their
+    alternate stands in). Non-voting members, officers without a vote, staff and guests never
+    count; an organisation under announcement embargo counts like any other.
+
+    Pass `attendances` (with organisation loaded) and `required` when the caller already has
+    them, to spend no queries.
+    """
+    if attendances is None:
+        attendances = meeting.attendances.present().select_related("organisation")
+    if required is None:
+        required = quorum_required_for(meeting)
+    board = meeting.board
+    units: set[tuple[str, int]] = set()
+    organisations: dict[int, Organisation] = {}
+    voters_present = [a for a in attendances if a.sits_for_vote and a.is_present_at(at)]
+    represented = {a.organisation_id for a in voters_present if a.role == Role.VOTING}
+    for attendance in voters_present:
+        organisations[attendance.organisation_id] = attendance.organisation
+        if board.voting_basis == VotingBasis.PERSON and attendance.role == Role.VOTING:
+            units.add(("person", attendance.person_id or -attendance.pk))
+        elif board.voting_basis == VotingBasis.PERSON:
+            # An alternate is a proxy: they hold a vote only while their representative is away.
+            if attendance.organisation_id not in represented:
+                units.add(("proxy", attendance.organisation_id))
+        else:
+            units.add(("organisation", attendance.organisation_id))
+    return Quorum(
+        present=len(units),
+        required=required,
+        unit_noun_one=board.unit_noun(1),
+        unit_noun_many=board.unit_noun(2),
+        organisations=tuple(sorted(organisations.values(), key=lambda o: o.name)),
+        at=at,
+    )
+
+
+def quorum_required_for(meeting: Meeting) -> int:
+    board = meeting.board
+    return board.quorum_required(seated_voting_units(board, meeting.date))
+
+
+@dataclass(frozen=True)
+class QuorumChange:
+    at: dt.datetime
+    quorum: Quorum
+
+    @property
+    def is_quorate(self) -> bool:
+        return self.quorum.is_quorate
+
+
+def quorum_timeline(
+    meeting: Meeting,
+    *,
+    attendances: Iterable[Attendance] | None = None,
+    required: int | None = None,
+) -> list[QuorumChange]:
+    """When quorum was gained and lost: the state at the opening, then each change.
+
+    Empty for a meeting that has not started. Arrivals and departures are the only moments the
+    answer can change, so only those are evaluated.
+    """
+    if meeting.is_scheduled:
+        return []
+    if attendances is None:
+        attendances = list(meeting.attendances.present().select_related("organisation"))
+    else:
+        attendances = list(attendances)
+    if required is None:
+        required = quorum_required_for(meeting)
+    opened = meeting.opened_at
+    end = meeting.adjourned_at
+    moments = {opened}
+    for attendance in attendances:
+        for moment in (attendance.arrived_at, attendance.departed_at):
+            if moment is not None and moment > opened and (end is None or moment <= end):
+                moments.add(moment)
+    changes: list[QuorumChange] = []
+    for moment in sorted(moments):
+        quorum = quorum_of(meeting, moment, attendances=attendances, required=required)
+        if not changes or changes[-1].is_quorate != quorum.is_quorate:
+            changes.append(QuorumChange(at=moment, quorum=quorum))
+    return changes
+
+
+def describe_quorum_timeline(changes: list[QuorumChange]) -> str:
+    """'Quorate from 16:00 BST', 'Quorate from 16:12 BST to 17:20 BST', in the viewer's zone."""
+    from governance.templatetags.boardroom import when
+
+    if not changes:
+        return ""
+    periods = []
+    for index, change in enumerate(changes):
+        if not change.is_quorate:
+            continue
+        following = changes[index + 1] if index + 1 < len(changes) else None
+        text = f"from {when(change.at, 'time')}"
+        if following is not None:
+            text += f" to {when(following.at, 'time')}"
+        periods.append(text)
+    if not periods:
+        return f"Never quorate ({changes[-1].quorum.label.lower()})"
+    return "Quorate " + ", then ".join(periods)
+
+
+# -- The record --------------------------------------------------------------------------------
+
+
+@dataclass
+class MeetingRecord:
+    """Everything a meeting page shows, loaded in a fixed number of queries.
+
+    The quorum, its timeline and the presiding chair are worked out on first use, so a partial
+    that shows none of them costs none of their queries.
+    """
+
+    meeting: Meeting
+    items: list[AgendaItem]
+    attendances: list[Attendance]
+
+    @property
+    def present(self) -> list[Attendance]:
+        return [a for a in self.attendances if a.is_present]
+
+    @property
+    def apologies(self) -> list[Attendance]:
+        return [a for a in self.attendances if a.status == AttendanceStatus.APOLOGIES]
+
+    @property
+    def absent(self) -> list[Attendance]:
+        return [a for a in self.attendances if a.status == AttendanceStatus.ABSENT]
+
+    @cached_property
+    def required(self) -> int:
+        return quorum_required_for(self.meeting)
+
+    @cached_property
+    def quorum(self) -> Quorum:
+        return quorum_of(self.meeting, attendances=self.present, required=self.required)
+
+    @cached_property
+    def timeline(self) -> list[QuorumChange]:
+        return quorum_timeline(self.meeting, attendances=self.present, required=self.required)
+
+    @cached_property
+    def presiding(self) -> list[str]:
+        return presiding_names(self.meeting)
+
+    @property
+    def timeline_text(self) -> str:
+        return describe_quorum_timeline(self.timeline)
+
+    @property
+    def current_item(self) -> AgendaItem | None:
+        for item in self.items:
+            if item.pk == self.meeting.current_item_id:
+                return item
+        return None
+
+
+def meeting_record(meeting: Meeting, *, with_notes: bool = True) -> MeetingRecord:
+    """The agenda (with its notes) and the attendance, in three queries whatever the size."""
+    attendances = list(
+        meeting.attendances.select_related("person", "organisation").order_by(
+            "organisation_name", "role", "person__full_name", "guest_name", "pk"
+        )
+    )
+    by_id = {attendance.pk: attendance for attendance in attendances}
+    items = meeting.items.in_order().select_related("presenter", "summary_updated_by")
+    if with_notes:
+        items = items.prefetch_related(
+            Prefetch("notes", queryset=Note.objects.order_by("recorded_at", "pk"))
+        )
+    items = list(items)
+    if with_notes:
+        # Speakers are attendances already loaded above; attach them instead of joining again.
+        for item in items:
+            for note in item.notes.all():
+                if note.speaker_id:
+                    note.speaker = by_id.get(note.speaker_id)
+    return MeetingRecord(meeting=meeting, items=items, attendances=attendances)
+
+
+def presiding_names(meeting: Meeting) -> list[str]:
+    """Who chairs: the meeting's own chair, else the board's chair(s) on the meeting date."""
+    if meeting.chair_id:
+        return [meeting.chair.full_name]
+    seats = Seat.objects.current(meeting.date).filter(board_id=meeting.board_id, role=Role.CHAIR)
+    return list(seats.values_list("person__full_name", flat=True))
+
+
+# -- The roll call -----------------------------------------------------------------------------
+
+
+@dataclass
+class RollEntry:
+    """A line of the roll call: a person (seated, or a recorded guest) and their attendance."""
+
+    key: str
+    name: str
+    role: str
+    role_label: str
+    attendance: Attendance | None
+    person_id: int | None = None
+
+    @property
+    def status(self) -> str:
+        return self.attendance.status if self.attendance else ""
+
+    @property
+    def is_present(self) -> bool:
+        return bool(self.attendance and self.attendance.is_present)
+
+    @property
+    def has_left(self) -> bool:
+        return bool(self.attendance and self.attendance.departed_at)
+
+    @property
+    def is_here(self) -> bool:
+        return self.is_present and not self.has_left
+
+
+@dataclass
+class RollGroup:
+    title: str
+    entries: list[RollEntry]
+
+
+ROLE_PRECEDENCE = [Role.VOTING, Role.ALTERNATE, Role.CHAIR, Role.SECRETARY, Role.MEMBER, Role.STAFF]
+
+
+def principal_seat(seats: Iterable[Seat]) -> Seat | None:
+    """The seat a person sits in at a meeting when they hold several: a vote outranks an office."""
+    ranked = sorted(seats, key=lambda seat: ROLE_PRECEDENCE.index(seat.role))
+    return ranked[0] if ranked else None
+
+
+def roll_call(meeting: Meeting, attendances: list[Attendance]) -> list[RollGroup]:
+    """Everyone seated on the meeting date, grouped by organisation, then officers and staff,
+    then guests, each with their attendance if recorded. Recorded attendance wins over today's
+    seats, so an adjourned meeting's roll does not change when seats do.
+    """
+    by_person = {a.person_id: a for a in attendances if a.person_id}
+    seats_by_person: dict[int, list[Seat]] = {}
+    if not meeting.is_adjourned:
+        for seat in seats_on(meeting.board, meeting.date):
+            seats_by_person.setdefault(seat.person_id, []).append(seat)
+    groups: dict[str, list[RollEntry]] = {}
+    officers = "Officers and staff"
+    for person_id, seats in seats_by_person.items():
+        if person_id in by_person:
+            continue
+        seat = principal_seat(seats)
+        title = seat.organisation.name if seat.organisation_id else officers
+        groups.setdefault(title, []).append(
+            RollEntry(
+                key=f"p{person_id}",
+                name=seat.person.full_name,
+                role=seat.role,
+                role_label=seat.get_role_display(),
+                attendance=None,
+                person_id=person_id,
+            )
+        )
+    guests = "Guests"
+    for attendance in attendances:
+        if attendance.role == "guest":
+            title = guests
+        else:
+            title = attendance.organisation_name if attendance.organisation_id else officers
+        groups.setdefault(title, []).append(
+            RollEntry(
+                key=f"a{attendance.pk}",
+                name=attendance.name,
+                role=attendance.role,
+                role_label=attendance.get_role_display(),
+                attendance=attendance,
+                person_id=attendance.person_id,
+            )
+        )
+
+    def order(title: str) -> tuple[int, str]:
+        return ({officers: 1, guests: 2}.get(title, 0), title)
+
+    def entry_order(entry: RollEntry) -> tuple[int, str]:
+        rank = ROLE_PRECEDENCE.index(entry.role) if entry.role in ROLE_PRECEDENCE else 99
+        return (rank, entry.name)
+
+    return [
+        RollGroup(title=title, entries=sorted(groups[title], key=entry_order))
+        for title in sorted(groups, key=order)
+    ]
+
+
+def upcoming_for_board(board: Board, now: dt.datetime | None = None) -> Meeting | None:
+    return Meeting.objects.of_board(board).upcoming(now or timezone.now()).first()

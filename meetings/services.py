@@ -1,0 +1,570 @@
+"""Every change to a meeting's record. Views, the admin and the demo loader all come through here.
+
+Each service runs in one transaction, writes an audit row, and bumps `Meeting.live_version`
+so that members' live views notice the change on their next poll.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from governance import audit
+from governance.models import REPRESENTATIVE_ROLES, Board, seats_on
+from governance.templatetags.boardroom import day, when
+from meetings.errors import (
+    EmptyNote,
+    InvalidAgendaChange,
+    MeetingAlreadyAdjourned,
+    MeetingNotOpen,
+    NotSeated,
+    SpeakerAmbiguous,
+    SpeakerUnknown,
+    StaleSummary,
+)
+from meetings.models import (
+    GUEST,
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    ItemKind,
+    Meeting,
+    MeetingStatus,
+    Note,
+)
+from meetings.queries import principal_seat
+
+
+def _now(at: dt.datetime | None) -> dt.datetime:
+    return at or timezone.now()
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    """The meeting row, locked until the transaction ends (PostgreSQL; SQLite's IMMEDIATE
+    transactions already serialise writers)."""
+    return Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
+
+
+def _changed(meeting: Meeting) -> None:
+    """Tell live readers the record moved on: one UPDATE, safe against concurrent writers."""
+    Meeting.objects.filter(pk=meeting.pk).update(live_version=F("live_version") + 1)
+    meeting.live_version = (meeting.live_version or 0) + 1
+
+
+# -- The meeting -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    board: Board,
+    title: str,
+    starts_at: dt.datetime,
+    actor,
+    planned_end_at: dt.datetime | None = None,
+    location: str = "",
+    dial_in: str = "",
+    chair=None,
+    minute_taker=None,
+) -> Meeting:
+    meeting = Meeting.objects.create(
+        board=board,
+        title=title.strip(),
+        starts_at=starts_at,
+        planned_end_at=planned_end_at,
+        location=location,
+        dial_in=dial_in,
+        chair=chair,
+        minute_taker=minute_taker,
+    )
+    audit.record(
+        board=board,
+        actor=actor,
+        action="meeting.schedule",
+        target=meeting,
+        summary=f"Scheduled the meeting “{meeting.title}” for {day(starts_at)}",
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_start(*, meeting: Meeting, actor, at: dt.datetime | None = None) -> Meeting:
+    locked = _locked(meeting)
+    if locked.is_in_progress:
+        raise MeetingNotOpen("The meeting is already in progress.")
+    if locked.is_adjourned:
+        raise MeetingAlreadyAdjourned("The meeting was adjourned; it cannot start again.")
+    now = _now(at)
+    locked.status = MeetingStatus.IN_PROGRESS
+    locked.started_at = now
+    locked.save(update_fields=["status", "started_at"])
+    first = locked.items.in_order().first()
+    if first is not None and locked.current_item_id is None:
+        _open_item(locked, first, now)
+    _changed(locked)
+    audit.record(
+        board=locked.board,
+        actor=actor,
+        action="meeting.start",
+        target=locked,
+        summary=f"Started the meeting “{locked.title}” at {when(now, 'time')}",
+    )
+    return locked
+
+
+@transaction.atomic
+def meeting_adjourn(*, meeting: Meeting, actor, at: dt.datetime | None = None) -> Meeting:
+    locked = _locked(meeting)
+    if not locked.is_in_progress:
+        raise MeetingNotOpen(
+            "Only a meeting in progress can be adjourned."
+            if locked.is_scheduled
+            else "The meeting is already adjourned."
+        )
+    now = _now(at)
+    if now < locked.started_at:
+        raise MeetingNotOpen("A meeting cannot be adjourned before it started.")
+    if locked.current_item_id:
+        AgendaItem.objects.filter(
+            pk=locked.current_item_id, ended_at__isnull=True, started_at__lte=now
+        ).update(ended_at=now)
+    locked.status = MeetingStatus.ADJOURNED
+    locked.adjourned_at = now
+    locked.current_item = None
+    locked.save(update_fields=["status", "adjourned_at", "current_item"])
+    _changed(locked)
+    audit.record(
+        board=locked.board,
+        actor=actor,
+        action="meeting.adjourn",
+        target=locked,
+        summary=f"Adjourned the meeting “{locked.title}” at {when(now, 'time')}",
+    )
+    return locked
+
+
+# -- The agenda ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemDetails:
+    """What a person may set on an agenda item; the record (summary, times) is set elsewhere."""
+
+    title: str
+    kind: str = ItemKind.DISCUSSION
+    planned_minutes: int | None = None
+    presenter: object | None = None
+    description: str = ""
+    board_only: bool = False
+    embargo_until: dt.date | None = None
+
+    def validated(self) -> ItemDetails:
+        if not self.title.strip():
+            raise InvalidAgendaChange("Give the item a title.")
+        if self.kind not in ItemKind.values:
+            raise InvalidAgendaChange("Choose information, discussion or decision.")
+        return self
+
+
+@transaction.atomic
+def agenda_item_add(*, meeting: Meeting, details: ItemDetails, actor) -> AgendaItem:
+    details = details.validated()
+    locked = _locked(meeting)
+    if locked.is_adjourned:
+        raise MeetingAlreadyAdjourned("The meeting is adjourned; its agenda is closed.")
+    last = locked.items.order_by("-position").values_list("position", flat=True).first()
+    item = AgendaItem.objects.create(
+        meeting=locked,
+        position=(last or 0) + 1,
+        title=details.title.strip(),
+        kind=details.kind,
+        planned_minutes=details.planned_minutes,
+        presenter=details.presenter,
+        description=details.description.strip(),
+        board_only=details.board_only,
+        embargo_until=details.embargo_until,
+    )
+    _changed(locked)
+    audit.record(
+        board=locked.board,
+        actor=actor,
+        action="agenda_item.add",
+        target=item,
+        summary=f"Added “{item.title}” to the agenda of “{locked.title}”",
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(*, item: AgendaItem, details: ItemDetails, actor) -> AgendaItem:
+    details = details.validated()
+    locked = _locked(item.meeting)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    changed = []
+    for name in ItemDetails.__dataclass_fields__:
+        value = getattr(details, name)
+        if isinstance(value, str):
+            value = value.strip()
+        if getattr(item, name) != value:
+            setattr(item, name, value)
+            changed.append(name)
+    if changed:
+        item.save(update_fields=changed)
+        _changed(locked)
+        audit.record(
+            board=locked.board,
+            actor=actor,
+            action="agenda_item.update",
+            target=item,
+            summary=f"Edited the agenda item “{item.title}”",
+            data={"fields": changed},
+        )
+    return item
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, offset: int, actor) -> AgendaItem:
+    """Move an item up (offset -1) or down (+1); positions are renumbered 1..n."""
+    locked = _locked(item.meeting)
+    if locked.is_adjourned:
+        raise MeetingAlreadyAdjourned("The meeting is adjourned; its agenda is closed.")
+    items = list(locked.items.in_order())
+    index = next((i for i, each in enumerate(items) if each.pk == item.pk), None)
+    if index is None:
+        raise InvalidAgendaChange("That item is not on this meeting's agenda.")
+    target = index + offset
+    if offset not in (-1, 1) or not 0 <= target < len(items):
+        raise InvalidAgendaChange(
+            "The item is already first." if offset < 0 else "The item is already last."
+        )
+    items[index], items[target] = items[target], items[index]
+    for position, each in enumerate(items, start=1):
+        each.position = position
+    AgendaItem.objects.bulk_update(items, ["position"])
+    _changed(locked)
+    audit.record(
+        board=locked.board,
+        actor=actor,
+        action="agenda_item.move",
+        target=item,
+        summary=f"Moved “{item.title}” {'up' if offset < 0 else 'down'} the agenda",
+    )
+    return items[target]
+
+
+def _open_item(meeting: Meeting, item: AgendaItem, now: dt.datetime) -> None:
+    if meeting.current_item_id and meeting.current_item_id != item.pk:
+        AgendaItem.objects.filter(
+            pk=meeting.current_item_id, started_at__lte=now, ended_at__isnull=True
+        ).update(ended_at=now)
+    AgendaItem.objects.filter(pk=item.pk, started_at__isnull=True).update(started_at=now)
+    AgendaItem.objects.filter(pk=item.pk).update(ended_at=None)
+    meeting.current_item = item
+    meeting.save(update_fields=["current_item"])
+
+
+@transaction.atomic
+def agenda_item_open(*, item: AgendaItem, actor, at: dt.datetime | None = None) -> AgendaItem:
+    """Make `item` the one under discussion; the one before it is marked done."""
+    locked = _locked(item.meeting)
+    if not locked.is_in_progress:
+        raise MeetingNotOpen("Start the meeting before moving through the agenda.")
+    if item.meeting_id != locked.pk:
+        raise InvalidAgendaChange("That item is not on this meeting's agenda.")
+    _open_item(locked, item, _now(at))
+    _changed(locked)
+    audit.record(
+        board=locked.board,
+        actor=actor,
+        action="agenda_item.open",
+        target=item,
+        summary=f"Moved the meeting to “{item.title}”",
+    )
+    return item
+
+
+def agenda_next_item(*, meeting: Meeting, actor, at: dt.datetime | None = None) -> AgendaItem:
+    items = list(meeting.items.in_order())
+    if not items:
+        raise InvalidAgendaChange("The agenda is empty. Add an item first.")
+    ids = [item.pk for item in items]
+    # The item after the current one; the first if none is open yet.
+    index = ids.index(meeting.current_item_id) + 1 if meeting.current_item_id in ids else 0
+    if index >= len(items):
+        raise InvalidAgendaChange("This is the last item. Adjourn when the board is done.")
+    return agenda_item_open(item=items[index], actor=actor, at=at)
+
+
+@transaction.atomic
+def item_summary_update(
+    *, item: AgendaItem, summary: str, expected_version: int, actor
+) -> AgendaItem:
+    """Save the summary only if nobody else saved it since `expected_version` was read."""
+    summary = summary.strip().replace("\r\n", "\n")
+    now = timezone.now()
+    updated = AgendaItem.objects.filter(pk=item.pk, summary_version=expected_version).update(
+        summary=summary,
+        summary_version=F("summary_version") + 1,
+        summary_updated_by=actor,
+        summary_updated_at=now,
+    )
+    if not updated:
+        current = AgendaItem.objects.select_related("summary_updated_by").get(pk=item.pk)
+        who = current.summary_updated_by or "Someone"
+        at = f" at {when(current.summary_updated_at, 'time')}" if current.summary_updated_at else ""
+        raise StaleSummary(
+            f"{who} saved this summary{at}, after you began editing. Their version is shown; "
+            "your text is kept in the box. Merge the two and save again.",
+            current_text=current.summary,
+            current_version=current.summary_version,
+        )
+    item.refresh_from_db()
+    _changed(item.meeting)
+    audit.record(
+        board=item.meeting.board,
+        actor=actor,
+        action="agenda_item.summary",
+        target=item,
+        summary=f"Updated the summary of “{item.title}”",
+        data={"version": item.summary_version},
+    )
+    return item
+
+
+# -- Attendance ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_mark(
+    *, meeting: Meeting, person, status: str, actor, at: dt.datetime | None = None
+) -> Attendance:
+    """Record a seated person as present, sending apologies, or absent.
+
+    The first record snapshots the organisation and role they sit for on the meeting date.
+    Marked present during the meeting, they arrive now; before it, they are there from the start.
+    """
+    if status not in AttendanceStatus.values:
+        raise NotSeated("Choose present, apologies or absent.")
+    locked = _locked(meeting)
+    attendance = Attendance.objects.filter(meeting=locked, person=person).first()
+    if attendance is None:
+        seat = principal_seat(seats_on(locked.board, locked.date).filter(person=person))
+        if seat is None:
+            raise NotSeated(
+                f"{person} holds no seat on {locked.board} on {day(locked.date)}; "
+                "record them as a guest instead."
+            )
+        organisation = seat.organisation if seat.role in REPRESENTATIVE_ROLES else None
+        attendance = Attendance(
+            meeting=locked,
+            person=person,
+            organisation=organisation,
+            organisation_name=organisation.name if organisation else person.affiliation,
+            role=seat.role,
+        )
+    was_here = attendance.pk is not None and attendance.is_present_at(None)
+    attendance.status = status
+    if status == AttendanceStatus.PRESENT:
+        if not was_here:
+            attendance.arrived_at = _now(at) if locked.is_in_progress else None
+            attendance.departed_at = None
+    else:
+        # A correction: they were never here, so there is nothing to time.
+        attendance.arrived_at = attendance.departed_at = None
+    attendance.save()
+    _changed(locked)
+    audit.record(
+        board=locked.board,
+        actor=actor,
+        action="attendance.mark",
+        target=attendance,
+        summary=f"Marked {attendance.name} {attendance.get_status_display().lower()} "
+        f"at “{locked.title}”",
+        data={"status": status},
+    )
+    return attendance
+
+
+@transaction.atomic
+def attendance_depart(
+    *, attendance: Attendance, actor, at: dt.datetime | None = None
+) -> Attendance:
+    locked = _locked(attendance.meeting)
+    attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
+    if not locked.is_in_progress:
+        raise MeetingNotOpen("Departures are recorded while the meeting is in progress.")
+    if not attendance.is_present_at(None):
+        raise NotSeated(f"{attendance.name} is not recorded as here.")
+    now = _now(at)
+    if attendance.arrived_at and attendance.arrived_at > now:
+        raise NotSeated(f"{attendance.name} cannot leave before arriving.")
+    attendance.departed_at = now
+    attendance.save(update_fields=["departed_at"])
+    _changed(locked)
+    audit.record(
+        board=locked.board,
+        actor=actor,
+        action="attendance.depart",
+        target=attendance,
+        summary=f"Recorded {attendance.name} leaving “{locked.title}” at {when(now, 'time')}",
+    )
+    return attendance
+
+
+@transaction.atomic
+def attendance_add_guest(
+    *, meeting: Meeting, name: str, organisation_name: str, actor, at: dt.datetime | None = None
+) -> Attendance:
+    name = " ".join(name.split())
+    if not name:
+        raise NotSeated("Give the guest's name.")
+    locked = _locked(meeting)
+    attendance = Attendance.objects.create(
+        meeting=locked,
+        guest_name=name,
+        organisation_name=" ".join(organisation_name.split()),
+        role=GUEST,
+        status=AttendanceStatus.PRESENT,
+        arrived_at=_now(at) if locked.is_in_progress else None,
+    )
+    _changed(locked)
+    audit.record(
+        board=locked.board,
+        actor=actor,
+        action="attendance.guest",
+        target=attendance,
+        summary=f"Recorded the guest {name} at “{locked.title}”",
+    )
+    return attendance
+
+
+# -- Notes -------------------------------------------------------------------------------------
+
+# "Don: text" or "Don Dugger: text" (up to three words); a URL's "http://" is not a speaker.
+SPEAKER_PREFIX = re.compile(
+    r"^\s*(?P<name>[^\W\d_][\w.'’-]*(?:\s+[\w.'’-]+){0,2})\s*:+(?!//)\s*(?P<text>.*)\Z",
+    re.DOTALL,
+)
+
+
+def split_speaker(text: str) -> tuple[str | None, str]:
+    """('Don', 'makes the point') from 'Don: makes the point'; (None, text) without a prefix."""
+    match = SPEAKER_PREFIX.match(text)
+    if not match:
+        return None, text.strip()
+    return match["name"], match["text"].strip()
+
+
+def _folded(value: str) -> str:
+    return " ".join(value.casefold().replace(".", " ").split())
+
+
+def match_speaker(hint: str, attendees: list[Attendance]) -> list[Attendance]:
+    """Attendees answering to `hint`, best kind of match first: the full name, then a first
+    name, then any one name, then the start of a name."""
+    wanted = _folded(hint)
+    tiers: list[list[Attendance]] = [[], [], [], []]
+    for attendee in attendees:
+        full = _folded(attendee.name)
+        words = full.split()
+        if full == wanted:
+            tiers[0].append(attendee)
+        elif words and words[0] == wanted:
+            tiers[1].append(attendee)
+        elif wanted in words:
+            tiers[2].append(attendee)
+        elif full.startswith(wanted) or any(word.startswith(wanted) for word in words):
+            tiers[3].append(attendee)
+    return next((tier for tier in tiers if tier), [])
+
+
+@transaction.atomic
+def note_record(
+    *,
+    item: AgendaItem,
+    text: str,
+    author,
+    speaker: Attendance | None = None,
+    attribute: bool = True,
+    at: dt.datetime | None = None,
+) -> Note:
+    """Record one statement under `item`.
+
+    With `attribute`, a leading "Name:" names the speaker among the attendees present; a name
+    that matches nobody, or several people, is refused so the recorder can choose. Pass
+    `speaker` to choose (the prefix is then dropped), or `attribute=False` to keep the text as
+    written with no speaker.
+    """
+    meeting = item.meeting
+    if not meeting.is_in_progress:
+        raise MeetingNotOpen(
+            "Start the meeting to record notes."
+            if meeting.is_scheduled
+            else "The meeting is adjourned; notes can no longer be added."
+        )
+    hint, statement = split_speaker(text)
+    if speaker is not None:
+        if speaker.meeting_id != meeting.pk:
+            raise SpeakerUnknown("That speaker is not at this meeting.", hint=hint or "")
+        if hint is None:
+            statement = text.strip()
+    elif attribute and hint is not None:
+        present = [
+            a
+            for a in meeting.attendances.present().select_related("person")
+            if a.is_present_at(None)
+        ]
+        candidates = match_speaker(hint, present)
+        if not candidates:
+            raise SpeakerUnknown(
+                f"Nobody present answers to “{hint}”. Choose a speaker, mark them present, "
+                "or save the note without a speaker.",
+                hint=hint,
+            )
+        if len(candidates) > 1:
+            candidates.sort(key=lambda attendee: attendee.name)
+            names = ", ".join(c.name for c in candidates)
+            raise SpeakerAmbiguous(
+                f"“{hint}” could be {names}. Choose who spoke.",
+                hint=hint,
+                candidates=candidates,
+            )
+        speaker = candidates[0]
+    else:
+        statement = text.strip()
+    if not statement:
+        raise EmptyNote(
+            f"Write what {speaker.short_name} said after the colon."
+            if speaker
+            else "Write the note before saving it."
+        )
+    note = Note.objects.create(
+        item=item, speaker=speaker, text=statement, author=author, recorded_at=_now(at)
+    )
+    _changed(meeting)
+    audit.record(
+        board=meeting.board,
+        actor=author,
+        action="note.create",
+        target=note,
+        summary=f"Recorded a note under “{item.title}”",
+    )
+    return note
+
+
+@transaction.atomic
+def meeting_admin_changed(*, meeting: Meeting, actor, target, summary: str) -> None:
+    """The admin saved a change under `meeting` directly: record it and wake live views."""
+    _changed(meeting)
+    audit.record(
+        board=meeting.board,
+        actor=actor,
+        action="meeting.admin_change",
+        target=target,
+        summary=summary,
+    )

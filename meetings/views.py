@@ -1,0 +1,576 @@
+"""Meeting pages: the list, the record (live while the meeting runs), and the chair's console.
+
+Console endpoints answer htmx with the piece of the console they changed, and plain form posts
+with a redirect (or the whole page with the error), so the console works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import json
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from governance.access import get_board_for
+from governance.models import Board, Seat, Standing, User
+from meetings import services
+from meetings.access import can_record, get_meeting_for, require_recorder
+from meetings.errors import DomainError, SpeakerAmbiguous, SpeakerUnknown, StaleSummary
+from meetings.forms import AgendaItemForm, AttendanceForm, GuestForm, NoteForm, SummaryForm
+from meetings.models import AgendaItem, Attendance, Meeting, MeetingStatus, Note
+from meetings.queries import meeting_record, roll_call
+
+CONSOLE = "meetings/live_console.html"
+DETAIL = "meetings/meeting_detail.html"
+
+# The live view polls without the session cookie (so an unchanged poll costs one query and no
+# session or user lookup); this signed claim, issued by the page the member opened, stands in.
+LIVE_SALT = "meetings.live"
+LIVE_TOKEN_MAX_AGE = 24 * 60 * 60
+# htmx's convention for "stop polling", kept so either client understands it.
+STOP_POLLING = 286
+
+
+# -- Reading ---------------------------------------------------------------------------------
+
+
+@require_GET
+def meeting_list(request: HttpRequest, board_slug: str) -> HttpResponse:
+    board, standing = get_board_for(request.user, board_slug)
+    now = timezone.now()
+    meetings = Meeting.objects.of_board(board).select_related("board")
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "board": board,
+            "standing": standing,
+            "upcoming": list(meetings.upcoming(now)),
+            "past": list(meetings.past(now)),
+            "may_schedule": standing.is_officer or request.user.is_staff,
+        },
+    )
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
+    board, standing, meeting = get_meeting_for(request.user, board_slug, meeting_id)
+    template = DETAIL + ("#record" if request.htmx else "")
+    context = _detail_context(request.user, board, standing, meeting)
+    response = render(request, template, context)
+    response["X-Live-Version"] = str(meeting.live_version)
+    return response
+
+
+def _detail_context(user, board: Board, standing: Standing, meeting: Meeting) -> dict:
+    return {
+        "board": board,
+        "standing": standing,
+        "meeting": meeting,
+        "record": meeting_record(meeting),
+        "may_record": can_record(user, standing, meeting),
+        "live_url": live_url_for(meeting, user) if meeting.is_in_progress else "",
+        "today": timezone.localdate(),
+    }
+
+
+def live_url_for(meeting: Meeting, user) -> str:
+    token = signing.dumps({"m": meeting.pk, "u": user.pk}, salt=LIVE_SALT)
+    return reverse("meetings:meeting_live", args=[meeting.board.slug, meeting.pk, token])
+
+
+@login_not_required
+@never_cache
+@require_GET
+def meeting_live(
+    request: HttpRequest, board_slug: str, meeting_id: int, token: str
+) -> HttpResponse:
+    """The live view's poll: `?v=<version the page has>`.
+
+    Unchanged: 204 (286 once adjourned) with no body, after exactly one query. Changed: the
+    record, re-rendered for the member the token names, after checking they are still on the
+    board; with `probe=1` only the new version, in the X-Live-Version header.
+    """
+    try:
+        claim = signing.loads(token, salt=LIVE_SALT, max_age=LIVE_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return HttpResponse("This live view has expired; reload the page.", status=403)
+    if claim.get("m") != meeting_id:
+        return HttpResponse(status=403)
+    row = (
+        Meeting.objects.filter(pk=meeting_id, board__slug=board_slug)
+        .values_list("live_version", "status")
+        .first()
+    )
+    if row is None:
+        raise Http404("No such meeting")
+    version, status = row
+    stop = status == MeetingStatus.ADJOURNED
+    if request.GET.get("v") == str(version) or request.GET.get("probe"):
+        response = HttpResponse(status=STOP_POLLING if stop else 204)
+        if request.GET.get("probe") and request.GET.get("v") != str(version):
+            response.status_code = 200
+        response["X-Live-Version"] = str(version)
+        return response
+    user = User.objects.filter(pk=claim.get("u"), is_active=True).first()
+    if user is None:
+        return HttpResponse(status=403)
+    board, standing, meeting = get_meeting_for(user, board_slug, meeting_id)
+    with timezone.override(_zone_of(user)):
+        response = render(
+            request, DETAIL + "#record", _detail_context(user, board, standing, meeting)
+        )
+    response.status_code = STOP_POLLING if meeting.is_adjourned else 200
+    response["X-Live-Version"] = str(meeting.live_version)
+    return response
+
+
+def _zone_of(user) -> zoneinfo.ZoneInfo | None:
+    """The zone the viewer-timezone middleware would use, for a request without a session."""
+    try:
+        return zoneinfo.ZoneInfo(user.timezone) if user.timezone else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+# -- The live console ------------------------------------------------------------------------
+
+
+def _console_context(user, board: Board, standing: Standing, meeting: Meeting, **extra) -> dict:
+    record = meeting_record(meeting, with_notes=False)
+    current = record.current_item
+    notes: list[Note] = []
+    if current is not None:
+        by_id = {attendance.pk: attendance for attendance in record.attendances}
+        notes = list(current.notes.order_by("recorded_at", "pk"))
+        for note in notes:
+            if note.speaker_id:
+                note.speaker = by_id.get(note.speaker_id)
+    presenters = User.objects.filter(
+        pk__in=Seat.objects.current(meeting.date).filter(board=board).values("person")
+    ).order_by("full_name")
+    context = {
+        "board": board,
+        "standing": standing,
+        "meeting": meeting,
+        "record": record,
+        # Callables: the template calls them only if the piece it renders shows them.
+        "roll": lambda: roll_call(meeting, record.attendances),
+        "current": current,
+        "notes": notes,
+        "note_form": NoteForm(),
+        "summary_form": _summary_form_for(current),
+        "item_form": AgendaItemForm(presenters=presenters),
+        "guest_form": GuestForm(),
+        "live_url": live_url_for(meeting, user),
+        "errors": {},
+    }
+    context.update(extra)
+    return context
+
+
+def _summary_form_for(item: AgendaItem | None) -> SummaryForm | None:
+    if item is None:
+        return None
+    return SummaryForm(initial={"summary": item.summary, "version": item.summary_version})
+
+
+def _recorder_meeting(request: HttpRequest, board_slug: str, meeting_id: int):
+    board, standing, meeting = get_meeting_for(request.user, board_slug, meeting_id)
+    require_recorder(request.user, standing, meeting)
+    request.console = (board, standing)
+    return board, standing, meeting
+
+
+def _console_response(
+    request: HttpRequest,
+    board_slug: str,
+    meeting_id: int,
+    piece: str,
+    *,
+    status: int = 200,
+    saved: str = "",
+    meeting: Meeting | None = None,
+    **extra,
+) -> HttpResponse:
+    """Render `piece` of the console for htmx, else the page (a redirect after a success).
+
+    Access was checked by `_recorder_meeting` on the way in; the meeting is read again, since
+    the service may have moved it on (status, current item), unless the caller passes one
+    that is known to be current.
+    """
+    if not request.htmx and status == 200 and request.method == "POST":
+        if saved:
+            messages.success(request, saved)
+        return redirect("meetings:live_console", board_slug, meeting_id)
+    board, standing = request.console
+    if meeting is None:
+        meeting = Meeting.objects.select_related("board", "chair", "minute_taker").get(
+            pk=meeting_id
+        )
+    context = _console_context(request.user, board, standing, meeting, **extra)
+    template = CONSOLE + (f"#{piece}" if request.htmx else "")
+    response = render(request, template, context, status=status)
+    response["X-Live-Version"] = str(meeting.live_version)
+    if saved and status == 200:
+        response["HX-Trigger"] = json.dumps({"meetings:saved": saved})
+    return response
+
+
+CONSOLE_PIECES = {"console", "roll", "stream", "notes", "summary", "agenda"}
+
+
+@require_GET
+def live_console(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
+    board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
+    piece = request.GET.get("piece", "console")
+    if piece not in CONSOLE_PIECES:
+        piece = "console"
+    return _console_response(request, board_slug, meeting_id, piece)
+
+
+@require_POST
+def console_start(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
+    board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
+    try:
+        services.meeting_start(meeting=meeting, actor=request.user)
+    except DomainError as error:
+        return _console_error(request, board_slug, meeting_id, "console", "head", error)
+    return _console_response(request, board_slug, meeting_id, "console", saved="Meeting started")
+
+
+@require_POST
+def console_adjourn(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
+    board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
+    try:
+        services.meeting_adjourn(meeting=meeting, actor=request.user)
+    except DomainError as error:
+        return _console_error(request, board_slug, meeting_id, "console", "head", error)
+    return _console_response(request, board_slug, meeting_id, "console", saved="Meeting adjourned")
+
+
+def _console_error(
+    request: HttpRequest,
+    board_slug: str,
+    meeting_id: int,
+    piece: str,
+    where: str,
+    error: DomainError | str,
+    status: int = 422,
+    **extra,
+) -> HttpResponse:
+    message = error.message if isinstance(error, DomainError) else error
+    return _console_response(
+        request, board_slug, meeting_id, piece, status=status, errors={where: message}, **extra
+    )
+
+
+@require_POST
+def console_attendance(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
+    board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        return _console_error(request, board_slug, meeting_id, "roll", "roll", _first_error(form))
+    status = form.cleaned_data["status"]
+    try:
+        if form.cleaned_data["attendance"]:
+            attendance = get_object_or_404(
+                Attendance, pk=form.cleaned_data["attendance"], meeting=meeting
+            )
+            if status == "left":
+                attendance = services.attendance_depart(attendance=attendance, actor=request.user)
+            elif attendance.person_id:
+                attendance = services.attendance_mark(
+                    meeting=meeting, person=attendance.person, status=status, actor=request.user
+                )
+            else:
+                raise DomainError("A guest is recorded present; record them leaving instead.")
+        else:
+            if status == "left":
+                raise DomainError("Only someone recorded as here can leave.")
+            person = User.objects.filter(pk=form.cleaned_data["person"]).first()
+            if person is None:
+                raise DomainError("No such person.")
+            attendance = services.attendance_mark(
+                meeting=meeting, person=person, status=status, actor=request.user
+            )
+    except DomainError as error:
+        return _console_error(request, board_slug, meeting_id, "roll", "roll", error)
+    verb = "left" if status == "left" else attendance.get_status_display().lower()
+    return _console_response(
+        request, board_slug, meeting_id, "roll", saved=f"{attendance.name}: {verb}"
+    )
+
+
+@require_POST
+def console_guest(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
+    board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
+    form = GuestForm(request.POST)
+    if not form.is_valid():
+        return _console_error(
+            request, board_slug, meeting_id, "roll", "guest", _first_error(form), guest_form=form
+        )
+    try:
+        attendance = services.attendance_add_guest(
+            meeting=meeting,
+            name=form.cleaned_data["name"],
+            organisation_name=form.cleaned_data["organisation"],
+            actor=request.user,
+        )
+    except DomainError as error:
+        return _console_error(
+            request, board_slug, meeting_id, "roll", "guest", error, guest_form=form
+        )
+    return _console_response(
+        request, board_slug, meeting_id, "roll", saved=f"Guest {attendance.name} recorded"
+    )
+
+
+def _item_of(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
+    item.meeting = meeting
+    return item
+
+
+@require_POST
+def console_open_item(
+    request: HttpRequest, board_slug: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
+    item = _item_of(meeting, item_id)
+    try:
+        services.agenda_item_open(item=item, actor=request.user)
+    except DomainError as error:
+        return _console_error(request, board_slug, meeting_id, "console", "agenda", error)
+    return _console_response(request, board_slug, meeting_id, "console", saved=f"Now: {item.title}")
+
+
+@require_POST
+def console_next_item(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
+    board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
+    try:
+        item = services.agenda_next_item(meeting=meeting, actor=request.user)
+    except DomainError as error:
+        return _console_error(request, board_slug, meeting_id, "console", "agenda", error)
+    return _console_response(request, board_slug, meeting_id, "console", saved=f"Now: {item.title}")
+
+
+@require_POST
+def console_note(
+    request: HttpRequest, board_slug: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
+    item = _item_of(meeting, item_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _console_error(
+            request, board_slug, meeting_id, "stream", "note", _first_error(form), note_form=form
+        )
+    choice = form.cleaned_data["speaker"]
+    speaker = None
+    if choice and choice != "none":
+        speaker = Attendance.objects.filter(pk=choice if choice.isdigit() else 0).first()
+        if speaker is None or speaker.meeting_id != meeting.pk:
+            return _console_error(
+                request,
+                board_slug,
+                meeting_id,
+                "stream",
+                "note",
+                "That speaker is not at this meeting; choose again.",
+                note_form=NoteForm(initial={"text": form.cleaned_data["text"]}),
+            )
+    try:
+        note = services.note_record(
+            item=item,
+            text=form.cleaned_data["text"],
+            author=request.user,
+            speaker=speaker,
+            attribute=choice != "none",
+        )
+    except SpeakerAmbiguous as error:
+        return _console_error(
+            request,
+            board_slug,
+            meeting_id,
+            "stream",
+            "note",
+            error,
+            note_form=NoteForm(initial={"text": form.cleaned_data["text"]}),
+            speaker_choices=error.candidates,
+        )
+    except SpeakerUnknown as error:
+        return _console_error(
+            request,
+            board_slug,
+            meeting_id,
+            "stream",
+            "note",
+            error,
+            note_form=NoteForm(initial={"text": form.cleaned_data["text"]}),
+            offer_no_speaker=True,
+        )
+    except DomainError as error:
+        return _console_error(
+            request,
+            board_slug,
+            meeting_id,
+            "stream",
+            "note",
+            error,
+            note_form=NoteForm(initial={"text": form.cleaned_data["text"]}),
+        )
+    who = f" ({note.speaker.name})" if note.speaker_id else ""
+    # Recording a note changes nothing on the meeting but its version, which the service
+    # updated on this very object.
+    return _console_response(
+        request, board_slug, meeting_id, "stream", saved=f"Note saved{who}", meeting=meeting
+    )
+
+
+@require_POST
+def console_summary(
+    request: HttpRequest, board_slug: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
+    item = _item_of(meeting, item_id)
+    form = SummaryForm(request.POST)
+    if not form.is_valid():
+        return _console_error(
+            request,
+            board_slug,
+            meeting_id,
+            "summary",
+            "summary",
+            _first_error(form),
+            summary_form=form,
+        )
+    try:
+        services.item_summary_update(
+            item=item,
+            summary=form.cleaned_data["summary"],
+            expected_version=form.cleaned_data["version"],
+            actor=request.user,
+        )
+    except StaleSummary as error:
+        # Keep their text; move the form onto the saved version so a deliberate save wins.
+        kept = SummaryForm(
+            initial={"summary": form.cleaned_data["summary"], "version": error.current_version}
+        )
+        return _console_error(
+            request,
+            board_slug,
+            meeting_id,
+            "summary",
+            "summary",
+            error,
+            status=409,
+            summary_form=kept,
+            their_summary=error.current_text,
+        )
+    return _console_response(request, board_slug, meeting_id, "summary", saved="Summary saved")
+
+
+@require_POST
+def console_add_item(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
+    board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
+    form = AgendaItemForm(request.POST, presenters=_presenters(board, meeting))
+    if not form.is_valid():
+        return _console_error(
+            request, board_slug, meeting_id, "agenda", "add", _first_error(form), item_form=form
+        )
+    try:
+        item = services.agenda_item_add(meeting=meeting, details=form.details(), actor=request.user)
+    except DomainError as error:
+        return _console_error(
+            request, board_slug, meeting_id, "agenda", "add", error, item_form=form
+        )
+    return _console_response(
+        request, board_slug, meeting_id, "agenda", saved=f"Added “{item.title}”"
+    )
+
+
+@require_POST
+def console_move_item(
+    request: HttpRequest, board_slug: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
+    item = _item_of(meeting, item_id)
+    offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+    if offset is None:
+        return _console_error(
+            request, board_slug, meeting_id, "agenda", "agenda", "Move an item up or down."
+        )
+    try:
+        services.agenda_item_move(item=item, offset=offset, actor=request.user)
+    except DomainError as error:
+        return _console_error(request, board_slug, meeting_id, "agenda", "agenda", error)
+    return _console_response(request, board_slug, meeting_id, "agenda", saved="Agenda reordered")
+
+
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, board_slug: str, meeting_id: int, item_id: int) -> HttpResponse:
+    board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
+    item = _item_of(meeting, item_id)
+    initial = {
+        "title": item.title,
+        "kind": item.kind,
+        "planned_minutes": item.planned_minutes,
+        "presenter": item.presenter_id,
+        "description": item.description,
+        "board_only": item.board_only,
+        "embargo_until": item.embargo_until,
+    }
+    form = AgendaItemForm(
+        request.POST or None, initial=initial, presenters=_presenters(board, meeting)
+    )
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_update(item=item, details=form.details(), actor=request.user)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"Saved “{form.cleaned_data['title']}”.")
+            return redirect(_safe_next(request, meeting))
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "meetings/item_edit.html",
+        {
+            "board": board,
+            "meeting": meeting,
+            "item": item,
+            "form": form,
+            "error": error,
+            "next": _safe_next(request, meeting),
+        },
+        status=status,
+    )
+
+
+def _safe_next(request: HttpRequest, meeting: Meeting) -> str:
+    console = reverse("meetings:live_console", args=[meeting.board.slug, meeting.pk])
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    return console if wanted == console else meeting.get_absolute_url()
+
+
+def _presenters(board: Board, meeting: Meeting):
+    return User.objects.filter(
+        pk__in=Seat.objects.current(meeting.date).filter(board=board).values("person")
+    ).order_by("full_name")
+
+
+def _first_error(form) -> str:
+    for errors in form.errors.values():
+        if errors:
+            return str(errors[0])
+    return "Check the form and try again."

@@ -1,0 +1,56 @@
+// Polls a meeting's live URL without the session cookie: an unchanged poll is one query and an
+// empty 204; a changed one returns the new record (or, with probe, just the new version).
+// Status 286 means the meeting is adjourned: stop.
+
+export const STOP = 286;
+
+export function startPolling({ url, version, interval = 1000, probe = false, onChange, onStop }) {
+  let known = String(version);
+  let timer = null;
+  let stopped = false;
+  let inFlight = false;
+
+  async function poll() {
+    if (stopped || inFlight || document.hidden) return;
+    inFlight = true;
+    try {
+      const query = new URLSearchParams({ v: known });
+      if (probe) query.set("probe", "1");
+      const response = await fetch(`${url}?${query}`, {
+        credentials: "omit",
+        cache: "no-store",
+        headers: { Accept: "text/html" },
+      });
+      const newVersion = response.headers.get("X-Live-Version");
+      if (response.status === 200 || (response.status === STOP && newVersion !== known)) {
+        const html = probe ? "" : await response.text();
+        if (newVersion) known = newVersion;
+        await onChange(html, known);
+      }
+      if (response.status === STOP) stop();
+      if (response.status === 403) {
+        stop();
+        onStop?.("expired");
+      }
+    } catch {
+      // A dropped connection: try again on the next tick.
+    } finally {
+      inFlight = false;
+    }
+  }
+
+  function stop() {
+    stopped = true;
+    clearInterval(timer);
+    onStop?.("adjourned");
+  }
+
+  timer = setInterval(poll, interval);
+  document.addEventListener("visibilitychange", () => !document.hidden && poll());
+  return {
+    stop,
+    setVersion(value) {
+      if (value) known = String(value);
+    },
+  };
+}

@@ -1,0 +1,325 @@
+"""The meetings list, the meeting record, the members' live poll and the dashboard card."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import Meeting
+from meetings.views import live_url_for
+from tests.meetings.factories import (
+    AgendaItemFactory,
+    MeetingFactory,
+    NoteFactory,
+    attend,
+    started_meeting,
+)
+
+pytestmark = pytest.mark.django_db
+
+READERS = ["alice", "sam", "victor", "alan", "greta", "nora", "ivan"]
+
+
+def list_url(board):
+    return reverse("meetings:meeting_list", args=[board.slug])
+
+
+def detail_url(meeting):
+    return reverse("meetings:meeting_detail", args=[meeting.board.slug, meeting.pk])
+
+
+@pytest.mark.parametrize("page", ["list", "detail"])
+def test_anonymous_visitor_is_sent_to_login(cast, page):
+    meeting = MeetingFactory(board=cast.board)
+    url = list_url(cast.board) if page == "list" else detail_url(meeting)
+    response = Client().get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("page", ["list", "detail"])
+def test_member_of_another_board_gets_404(cast, client_for, page):
+    meeting = MeetingFactory(board=cast.board, title="Secret March")
+    url = list_url(cast.board) if page == "list" else detail_url(meeting)
+    response = client_for(cast.olga).get(url)
+    assert response.status_code == 404
+    assert "Secret March" not in response.text
+
+
+def test_meeting_of_another_board_is_404_even_under_ones_own_board(cast, client_for):
+    other = MeetingFactory(board=cast.other_board)
+    url = reverse("meetings:meeting_detail", args=[cast.board.slug, other.pk])
+    assert client_for(cast.alice).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("who", READERS)
+def test_every_member_reads_the_list_and_the_record(cast, client_for, who):
+    meeting = MeetingFactory(board=cast.board, title="March 2024")
+    client = client_for(getattr(cast, who))
+    assert "March 2024" in client.get(list_url(cast.board)).text
+    assert "March 2024" in client.get(detail_url(meeting)).text
+
+
+def test_list_puts_upcoming_and_past_apart(cast, client_for):
+    MeetingFactory(
+        board=cast.board, title="Long ago", starts_at=timezone.now() - dt.timedelta(days=90)
+    )
+    MeetingFactory(board=cast.board, title="Soon", starts_at=timezone.now() + dt.timedelta(days=9))
+    text = client_for(cast.victor).get(list_url(cast.board)).text
+    assert text.index("Upcoming") < text.index("Soon") < text.index("Past") < text.index("Long ago")
+    assert "in 9 days" in text
+
+
+def test_empty_list_says_what_to_do(cast, client_for):
+    text = client_for(cast.victor).get(list_url(cast.board)).text
+    assert "No meeting scheduled. The secretary can schedule one in Admin" in text
+
+
+def test_record_shows_attendance_quorum_notes_and_summary(cast, client_for):
+    meeting = started_meeting(cast.board, with_items=0)
+    item = AgendaItemFactory(meeting=meeting, title="Budget Update", planned_minutes=15)
+    attend(meeting, cast.victor, cast.greta, cast.nora)
+    services.agenda_item_open(item=item, actor=cast.alice)
+    services.note_record(item=item, text="Victor: we should approve it", author=cast.alice)
+    services.item_summary_update(
+        item=item, summary="Approved by all.", expected_version=0, actor=cast.alice
+    )
+    text = client_for(cast.nora).get(detail_url(meeting)).text
+    assert "Quorate: 2 of 2 required" in text
+    assert "Victor Voter" in text and "Acme Corporation" in text
+    assert (
+        '<strong class="speaker" title="Victor Voter">Victor:</strong> we should approve it' in text
+    )
+    assert "Approved by all." in text
+    assert "Live" in text
+    assert "data-live-url" in text
+
+
+def test_record_marks_embargoed_and_confidential_items(cast, client_for):
+    meeting = MeetingFactory(board=cast.board)
+    AgendaItemFactory(
+        meeting=meeting,
+        title="New member",
+        board_only=True,
+        embargo_until=timezone.localdate() + dt.timedelta(days=20),
+    )
+    text = client_for(cast.victor).get(detail_url(meeting)).text
+    assert "Board only" in text
+    assert "Embargoed until" in text
+
+
+def test_only_recorders_see_the_console_link(cast, client_for):
+    meeting = MeetingFactory(board=cast.board)
+    assert "Open live console" in client_for(cast.alice).get(detail_url(meeting)).text
+    assert "Open live console" in client_for(cast.sam).get(detail_url(meeting)).text
+    assert "Open live console" not in client_for(cast.victor).get(detail_url(meeting)).text
+
+
+def test_htmx_request_gets_only_the_record(cast, client_for):
+    meeting = MeetingFactory(board=cast.board)
+    response = client_for(cast.victor).get(detail_url(meeting), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="record"')
+    assert "<html" not in response.text
+
+
+def big_meeting(cast, items: int, notes_per_item: int):
+    meeting = started_meeting(cast.board, with_items=0)
+    attendances = attend(meeting, cast.victor, cast.greta, cast.alan, cast.nora, cast.alice)
+    for position in range(items):
+        item = AgendaItemFactory(meeting=meeting, position=position + 1, presenter=cast.alice)
+        NoteFactory.create_batch(
+            notes_per_item, item=item, author=cast.sam, speaker=attendances[position % 5]
+        )
+    return Meeting.objects.get(pk=meeting.pk)
+
+
+@pytest.mark.parametrize(("items", "notes"), [(3, 0), (60, 20)])
+def test_record_page_query_count_does_not_grow_with_the_meeting(
+    cast, client_for, django_assert_max_num_queries, items, notes
+):
+    meeting = big_meeting(cast, items, notes)
+    client, page = client_for(cast.victor), detail_url(meeting)
+    with django_assert_max_num_queries(15):
+        response = client.get(page)
+    assert response.status_code == 200
+    assert response.text.count('class="note"') == items * notes
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_list_query_count_does_not_grow(cast, client_for, django_assert_max_num_queries, count):
+    for _ in range(count):
+        MeetingFactory(board=cast.board)
+    client = client_for(cast.victor)
+    with django_assert_max_num_queries(10):
+        assert client.get(list_url(cast.board)).status_code == 200
+
+
+# -- The live poll ---------------------------------------------------------------------------
+
+
+def poll(client, meeting, user, version, **extra):
+    return client.get(live_url_for(meeting, user), {"v": version, **extra})
+
+
+def poller(meeting, user):
+    """A poll function whose URL is built before any query is counted."""
+    url = live_url_for(meeting, user)
+    return lambda client, version, **extra: client.get(url, {"v": version, **extra})
+
+
+def test_unchanged_poll_costs_one_query_and_has_no_body(cast, django_assert_num_queries):
+    meeting = started_meeting(cast.board)
+    meeting.refresh_from_db()
+    client = Client()  # the live view polls without the session cookie
+    get = poller(meeting, cast.victor)
+    with django_assert_num_queries(1):
+        response = get(client, meeting.live_version)
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+def test_unchanged_poll_costs_one_query_even_with_a_session(
+    cast, client_for, django_assert_max_num_queries
+):
+    """A browser that sent the cookie anyway pays for the session, never for the record."""
+    meeting = started_meeting(cast.board)
+    meeting.refresh_from_db()
+    get, client = poller(meeting, cast.victor), client_for(cast.victor)
+    with django_assert_max_num_queries(3):
+        response = get(client, meeting.live_version)
+    assert response.status_code == 204
+
+
+def test_changed_poll_returns_the_record_with_the_new_note(cast):
+    meeting = started_meeting(cast.board)
+    meeting.refresh_from_db()
+    known = meeting.live_version
+    attend(meeting, cast.victor)
+    services.note_record(item=meeting.current_item, text="Victor: hello board", author=cast.alice)
+    response = poll(Client(), meeting, cast.victor, known)
+    assert response.status_code == 200
+    assert "hello board" in response.text
+    assert int(response["X-Live-Version"]) > known
+
+
+def test_probe_answers_with_only_the_version(cast, django_assert_num_queries):
+    meeting = started_meeting(cast.board)
+    meeting.refresh_from_db()
+    get = poller(meeting, cast.alice)
+    with django_assert_num_queries(1):
+        response = get(Client(), meeting.live_version - 1, probe="1")
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["X-Live-Version"] == str(meeting.live_version)
+
+
+def test_poll_stops_once_adjourned(cast):
+    meeting = started_meeting(cast.board)
+    meeting.refresh_from_db()
+    known = meeting.live_version
+    meeting = services.meeting_adjourn(meeting=meeting, actor=cast.alice)
+    response = poll(Client(), meeting, cast.victor, known)
+    assert response.status_code == 286
+    assert "Adjourned" in response.text
+    assert "data-live-url" not in response.text
+    meeting.refresh_from_db()
+    again = poll(Client(), meeting, cast.victor, meeting.live_version)
+    assert again.status_code == 286 and again.content == b""
+
+
+def test_poll_with_a_forged_or_foreign_token_gets_nothing(cast):
+    meeting = started_meeting(cast.board)
+    other = started_meeting(cast.board)
+    url = live_url_for(other, cast.victor).replace(f"/{other.pk}/", f"/{meeting.pk}/")
+    assert Client().get(url, {"v": 0}).status_code == 403
+    forged = reverse("meetings:meeting_live", args=[cast.board.slug, meeting.pk, "x:y:z"])
+    assert Client().get(forged, {"v": 0}).status_code == 403
+
+
+def test_changed_poll_for_someone_no_longer_on_the_board_is_404(cast):
+    meeting = started_meeting(cast.board)
+    url = live_url_for(meeting, cast.olga)
+    response = Client().get(url, {"v": 0})
+    assert response.status_code == 404
+    assert "Test Board" not in response.text
+
+
+# -- Dashboard -------------------------------------------------------------------------------
+
+
+def test_dashboard_card_shows_the_next_meeting(cast, client_for):
+    MeetingFactory(
+        board=cast.board, title="April 2030", starts_at=timezone.now() + dt.timedelta(days=3)
+    )
+    text = client_for(cast.victor).get(reverse("dashboard", args=[cast.board.slug])).text
+    assert "Next meeting" in text and "April 2030" in text and "in 3 days" in text
+
+
+def test_dashboard_card_offers_the_live_view_while_in_progress(cast, client_for):
+    meeting = MeetingFactory(board=cast.board, starts_at=timezone.now())
+    services.meeting_start(meeting=meeting, actor=cast.alice)
+    text = client_for(cast.victor).get(reverse("dashboard", args=[cast.board.slug])).text
+    assert "Follow live" in text
+    assert "Live console" not in text
+    assert (
+        "Live console"
+        in client_for(cast.alice).get(reverse("dashboard", args=[cast.board.slug])).text
+    )
+
+
+def test_admin_change_page_for_a_meeting_with_inlines_loads(cast, client_for):
+    cast.sam.is_staff = cast.sam.is_superuser = True
+    cast.sam.save()
+    meeting = started_meeting(cast.board, with_items=3)
+    attend(meeting, cast.victor)
+    client = client_for(cast.sam)
+    for url in (
+        reverse("admin:meetings_meeting_change", args=[meeting.pk]),
+        reverse("admin:meetings_agendaitem_change", args=[meeting.items.first().pk]),
+    ):
+        assert client.get(url).status_code == 200
+
+
+def test_demo_meeting_reads_as_the_minutes(client_for):
+    from django.core.management import call_command
+
+    from governance.models import User
+    from meetings.models import AgendaItem, Attendance, Note
+
+    call_command("demo", no_serve=True)
+    counts = (
+        Meeting.objects.count(),
+        AgendaItem.objects.count(),
+        Note.objects.count(),
+        Attendance.objects.count(),
+    )
+    call_command("demo", no_serve=True)
+    assert counts == (
+        Meeting.objects.count(),
+        AgendaItem.objects.count(),
+        Note.objects.count(),
+        Attendance.objects.count(),
+    )
+    may = Meeting.objects.get(title="May 2014")
+    assert may.attendances.count() == 14
+    titles = list(may.items.in_order().values_list("title", flat=True))
+    assert titles[:2] == [
+        "Do we have enough momentum for a Xen+libvirt initiative?",
+        "Member and Media Updates",
+    ]
+    assert {
+        "Budget Update",
+        "Approve spending for Xen Project Hackathon",
+        "Xen Project 4.4 Retrospective",
+    } <= set(titles)
+    assert may.items.get(title="Member and Media Updates").embargo_until == dt.date(2014, 6, 3)
+    assert Meeting.objects.upcoming().filter(status="scheduled").exists()
+    lars = User.objects.get(email="lars.kurth@demo.boardroom.example")
+    text = client_for(lars).get(detail_url(may)).text
+    assert "Quorate: 9 of 9 required" in text
+    assert '<strong class="speaker" title="Don Dugger">Don:</strong> makes the point' in text
+    assert "Daniel Kiper" in text and "Oracle" in text
