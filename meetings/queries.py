@@ -23,7 +23,7 @@ from governance.models import (
     seated_voting_units,
     seats_on,
 )
-from meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, Note
+from meetings.models import GUEST, AgendaItem, Attendance, AttendanceStatus, Meeting, Note
 
 # -- Quorum ----------------------------------------------------------------------------------
 
@@ -171,7 +171,7 @@ def describe_quorum_timeline(changes: list[QuorumChange]) -> str:
             text += f" to {when(following.at, 'time')}"
         periods.append(text)
     if not periods:
-        return f"Never quorate ({changes[-1].quorum.label.lower()})"
+        return "Never quorate"
     return "Quorate " + ", then ".join(periods)
 
 
@@ -193,6 +193,28 @@ class MeetingRecord:
     @property
     def present(self) -> list[Attendance]:
         return [a for a in self.attendances if a.is_present]
+
+    @property
+    def present_by_organisation(self) -> list[tuple[str, list[Attendance]]]:
+        """As minutes list attendees: officers and staff first, each with their office or
+        employer, then each organisation's people together ("Don Dugger, Jun Nakajima (Intel)").
+        """
+        officers: list[tuple[str, list[Attendance]]] = []
+        groups: dict[str, list[Attendance]] = {}
+        for attendance in self.present:
+            if attendance.organisation_id is None:
+                label = attendance.organisation_name or attendance.get_role_display()
+                if attendance.role == Role.CHAIR:
+                    label = attendance.get_role_display()
+                elif attendance.role == GUEST:
+                    label = ", ".join(filter(None, ["guest", attendance.organisation_name]))
+                officers.append((label, [attendance]))
+            else:
+                groups.setdefault(attendance.organisation_name, []).append(attendance)
+        officers.sort(key=lambda group: ROLE_ORDER.get(group[1][0].role, 9))
+        for people in groups.values():
+            people.sort(key=lambda a: (ROLE_PRECEDENCE.index(a.role), a.name))
+        return officers + sorted(groups.items())
 
     @property
     def apologies(self) -> list[Attendance]:
@@ -276,6 +298,10 @@ class RollEntry:
     person_id: int | None = None
 
     @property
+    def short_role(self) -> str:
+        return SHORT_ROLE_LABELS.get(self.role, self.role_label)
+
+    @property
     def status(self) -> str:
         return self.attendance.status if self.attendance else ""
 
@@ -298,6 +324,16 @@ class RollGroup:
     entries: list[RollEntry]
 
 
+SHORT_ROLE_LABELS = {
+    Role.VOTING: "Voting",
+    Role.ALTERNATE: "Alternate",
+    Role.MEMBER: "Non-voting",
+    Role.CHAIR: "Chair",
+    Role.SECRETARY: "Secretary",
+    Role.STAFF: "Staff",
+    GUEST: "Guest",
+}
+ROLE_ORDER = {Role.CHAIR: 0, Role.SECRETARY: 1, Role.STAFF: 2, GUEST: 3}
 ROLE_PRECEDENCE = [Role.VOTING, Role.ALTERNATE, Role.CHAIR, Role.SECRETARY, Role.MEMBER, Role.STAFF]
 
 

@@ -12,8 +12,10 @@ import zoneinfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -37,6 +39,7 @@ LIVE_SALT = "meetings.live"
 LIVE_TOKEN_MAX_AGE = 24 * 60 * 60
 # htmx's convention for "stop polling", kept so either client understands it.
 STOP_POLLING = 286
+RECORD_CACHE_SECONDS = 10 * 60
 
 
 # -- Reading ---------------------------------------------------------------------------------
@@ -125,10 +128,17 @@ def meeting_live(
         return HttpResponse(status=403)
     board, standing, meeting = get_meeting_for(user, board_slug, meeting_id)
     with timezone.override(_zone_of(user)):
-        response = render(
-            request, DETAIL + "#record", _detail_context(user, board, standing, meeting)
-        )
-    response.status_code = STOP_POLLING if meeting.is_adjourned else 200
+        # The record reads the same for every member in one time zone, so when a note lands
+        # and everyone's poll asks at once, it is rendered once per version and zone.
+        zone, today = timezone.get_current_timezone_name(), timezone.localdate()
+        key = f"meetings:record:{meeting.pk}:{meeting.live_version}:{zone}:{today}"
+        html = cache.get(key)
+        if html is None:
+            html = render_to_string(
+                DETAIL + "#record", _detail_context(user, board, standing, meeting), request
+            )
+            cache.set(key, html, RECORD_CACHE_SECONDS)
+    response = HttpResponse(html, status=STOP_POLLING if meeting.is_adjourned else 200)
     response["X-Live-Version"] = str(meeting.live_version)
     return response
 

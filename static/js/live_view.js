@@ -39,8 +39,9 @@ function applyRecord(html) {
     if (!old || old.outerHTML !== block.outerHTML) changed.push(id);
   }
   current.replaceChildren(...incoming.childNodes);
-  for (const name of ["data-live-version"]) {
+  for (const name of ["data-live", "data-live-version"]) {
     if (incoming.hasAttribute(name)) current.setAttribute(name, incoming.getAttribute(name));
+    else current.removeAttribute(name);
   }
   if (anchorId) {
     const again = document.getElementById(anchorId);
@@ -58,10 +59,11 @@ function applyRecord(html) {
 }
 
 function start() {
+  const wrapper = document.getElementById("live-record");
   const record = document.getElementById("record");
-  if (!record?.dataset.liveUrl) return;
+  if (!wrapper?.dataset.liveUrl || record?.dataset.live !== "on") return;
   startPolling({
-    url: record.dataset.liveUrl,
+    url: wrapper.dataset.liveUrl,
     version: record.dataset.liveVersion,
     onChange: (html) => applyRecord(html),
     onStop: (why) => {

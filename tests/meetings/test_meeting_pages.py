@@ -225,7 +225,7 @@ def test_poll_stops_once_adjourned(cast):
     response = poll(Client(), meeting, cast.victor, known)
     assert response.status_code == 286
     assert "Adjourned" in response.text
-    assert "data-live-url" not in response.text
+    assert 'data-live="on"' not in response.text
     meeting.refresh_from_db()
     again = poll(Client(), meeting, cast.victor, meeting.live_version)
     assert again.status_code == 286 and again.content == b""
@@ -323,3 +323,16 @@ def test_demo_meeting_reads_as_the_minutes(client_for):
     assert "Quorate: 9 of 9 required" in text
     assert '<strong class="speaker" title="Don Dugger">Don:</strong> makes the point' in text
     assert "Daniel Kiper" in text and "Oracle" in text
+
+
+def test_changed_poll_is_rendered_once_per_version_for_every_member(
+    cast, django_assert_max_num_queries
+):
+    meeting = started_meeting(cast.board)
+    meeting.refresh_from_db()
+    first, second = poller(meeting, cast.victor), poller(meeting, cast.greta)
+    assert "Item" in first(Client(), 0).text
+    with django_assert_max_num_queries(6):
+        response = second(Client(), 0)
+    assert response.status_code == 200 and "Item" in response.text
+    assert live_url_for(meeting, cast.greta) not in response.text  # no one's token is shared

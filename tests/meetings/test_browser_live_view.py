@@ -1,0 +1,82 @@
+"""Browser journeys: the chair runs the roll call and records a note; a member watching the
+meeting page sees it appear without reloading."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from meetings.models import Attendance, Note
+from tests.meetings.factories import AgendaItemFactory, MeetingFactory, started_meeting
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_chair_marks_attendance_until_quorate_and_records_a_note(cast, new_page, live_server):
+    meeting = MeetingFactory(board=cast.board, title="March 2024")
+    AgendaItemFactory(meeting=meeting, title="Budget Update")
+    page = new_page(cast.alice)
+    page.goto(
+        live_server.url + reverse("meetings:live_console", args=[cast.board.slug, meeting.pk])
+    )
+    page.get_by_role("button", name="Start the meeting").click()
+    expect(page.locator("#console h1")).to_contain_text("Live")
+    badge = page.locator("#roll [data-quorum]")
+    expect(badge).to_have_text("2 organisations short of quorum")
+
+    page.locator(".roll-toggle", has_text="Victor Voter").click()
+    expect(badge).to_have_text("1 organisation short of quorum")
+    page.locator(".roll-toggle", has_text="Nora Nonvoting").click()
+    expect(page.locator(".roll-toggle", has_text="Nora Nonvoting")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(badge).to_have_text("1 organisation short of quorum")
+    page.locator(".roll-toggle", has_text="Greta Globex").click()
+    expect(badge).to_have_text("Quorate: 2 of 2 required")
+    expect(badge).to_have_class(re.compile("chip-ok"))
+
+    note = page.locator("#note-text")
+    note.fill("Greta: the numbers add up")
+    note.press("Enter")
+    expect(page.locator("#notes")).to_contain_text("Greta: the numbers add up")
+    expect(page.locator("#note-text")).to_have_value("")
+    expect(page.locator("#saved-mark")).to_contain_text("Note saved")
+
+    page.locator("#note-text").fill("Zed: nobody by that name")
+    page.locator("#note-text").press("Enter")
+    expect(page.locator("#note-error")).to_contain_text("Nobody present answers to “Zed”")
+    expect(page.locator("#note-text")).to_have_value("Zed: nobody by that name")
+
+    assert Note.objects.get().speaker.person == cast.greta
+    assert Attendance.objects.filter(status="present").count() == 3
+
+
+def test_member_sees_a_new_note_within_two_seconds_without_reloading(cast, new_page, live_server):
+    meeting = started_meeting(cast.board, actor=cast.alice)
+    url = live_server.url + reverse("meetings:meeting_detail", args=[cast.board.slug, meeting.pk])
+    member = new_page(cast.victor)
+    member.goto(url)
+    member.evaluate("window.__sameDocument = true")
+    expect(member.locator("[data-status]").first).to_have_text("Live")
+
+    chair = new_page(cast.alice)
+    chair.goto(
+        live_server.url + reverse("meetings:live_console", args=[cast.board.slug, meeting.pk])
+    )
+    chair.locator(".roll-toggle", has_text="Victor Voter").click()
+    expect(chair.locator("#roll [data-quorum]")).to_have_text("1 organisation short of quorum")
+    chair.locator("#note-text").fill("Victor: we should approve the budget")
+    chair.locator("#note-text").press("Enter")
+    expect(chair.locator("#notes")).to_contain_text("we should approve the budget")
+
+    expect(member.locator(".note-stream")).to_contain_text(
+        "we should approve the budget", timeout=2_000
+    )
+    expect(member.locator("#attendance")).to_contain_text("Victor Voter")
+    assert member.evaluate("window.__sameDocument") is True  # no reload happened
+
+    chair.once("dialog", lambda dialog: dialog.accept())
+    chair.get_by_role("button", name="Adjourn").click()
+    expect(member.locator("[data-status]").first).to_contain_text("Adjourned", timeout=2_000)
+    expect(member.locator("#record")).not_to_have_attribute("data-live", "on")
