@@ -59,12 +59,8 @@ def check_base_rate(form: forms.Form, cleaned: dict) -> None:
 
 class FiscalYearForm(forms.Form):
     year = forms.IntegerField(min_value=1990, max_value=2200)
-    starts_on = forms.DateField(
-        label="Starts on", required=False, widget=DATE, help_text="Empty: 1 January."
-    )
-    ends_on = forms.DateField(
-        label="Ends on", required=False, widget=DATE, help_text="Empty: 31 December."
-    )
+    starts_on = forms.DateField(label="Starts on", required=False, widget=DATE)
+    ends_on = forms.DateField(label="Ends on", required=False, widget=DATE)
 
 
 class BudgetLineForm(forms.Form):

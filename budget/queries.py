@@ -13,7 +13,7 @@ Each is computed by the database in a fixed number of queries, whatever the numb
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.db.models import (
     DecimalField,
@@ -162,7 +162,7 @@ class YearOverview:
     def currency(self) -> str:
         return self.fiscal_year.currency
 
-    def chart(self, *, width: int = 720, height: int = 220) -> list[ChartGroup]:
+    def chart(self, *, width: int = 660, height: int = 220) -> Chart | None:
         """Planned, approved and spent per category as bar geometry for a server-side SVG."""
         kinds = [("planned", "Planned"), ("approved", "Approved"), ("spent", "Spent")]
         peak = max(
@@ -170,16 +170,22 @@ class YearOverview:
             default=ZERO,
         )
         if not self.groups or peak <= 0:
-            return []
+            return None
+        step = nice_step(peak / 4)
+        top = (peak / step).to_integral_value(rounding=ROUND_CEILING) * step
+        ticks = [
+            ChartTick(value=step * n, y=round(height - float(step * n / top) * height, 1))
+            for n in range(int(top / step) + 1)
+        ]
         slot = width / len(self.groups)
         bar = min(slot / (len(kinds) + 1.5), 42)
-        chart = []
+        groups = []
         for index, group in enumerate(self.groups):
             left = index * slot + (slot - bar * len(kinds)) / 2
             bars = []
             for offset, (kind, label) in enumerate(kinds):
                 value = getattr(group.subtotal, kind)
-                bar_height = float(max(value, ZERO) / peak) * height
+                bar_height = float(max(value, ZERO) / top) * height
                 bars.append(
                     ChartBar(
                         label=label,
@@ -191,10 +197,33 @@ class YearOverview:
                         kind=kind,
                     )
                 )
-            chart.append(
+            groups.append(
                 ChartGroup(label=group.label, x=round(index * slot + slot / 2, 1), bars=bars)
             )
-        return chart
+        return Chart(groups=groups, ticks=ticks, width=width, height=height)
+
+
+@dataclass
+class ChartTick:
+    value: Decimal
+    y: float
+
+
+@dataclass
+class Chart:
+    groups: list[ChartGroup]
+    ticks: list[ChartTick]
+    width: int
+    height: int
+
+
+def nice_step(rough: Decimal) -> Decimal:
+    """The smallest 1, 2 or 5 × 10^n at or above `rough`, for round gridline values."""
+    magnitude = Decimal(10) ** rough.adjusted()
+    for factor in (1, 2, 5, 10):
+        if magnitude * factor >= rough:
+            return magnitude * factor
+    return magnitude * 10
 
 
 def year_overview(fiscal_year: FiscalYear, category: str = "") -> YearOverview:

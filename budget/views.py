@@ -279,8 +279,24 @@ def _request_form_page(
             "form": form,
             "items": items,
             "shares": shares,
+            "row_errors": row_errors(("Cost item", items), ("Sponsor", shares)),
         },
     )
+
+
+def row_errors(*formsets) -> list[str]:
+    """Each invalid formset row's errors as sentences, for the summary at the top of the form."""
+    if not all(formset.is_bound for _, formset in formsets):
+        return []
+    messages_ = []
+    for noun, formset in formsets:
+        for number, row in enumerate(formset.forms, start=1):
+            for name, errors in row.errors.items():
+                label = row.fields[name].label if name in row.fields else ""
+                for message in errors:
+                    where = f"{noun} {number}" + (f", {label}" if label else "")
+                    messages_.append(f"{where}: {message}")
+    return messages_
 
 
 def request_create(request: HttpRequest, board_slug: str, line_id: int) -> HttpResponse:

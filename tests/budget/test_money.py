@@ -19,7 +19,7 @@ from budget.money import (
     total,
     vat_included_in,
 )
-from budget.queries import year_overview
+from budget.queries import nice_step, year_overview
 from tests.budget.factories import BudgetLineFactory, FiscalYearFactory
 from tests.budget.helpers import approve, pay
 from tests.factories import BoardFactory
@@ -187,3 +187,22 @@ def _check_derived_columns(specs):
         assert figures == expected[line.title]
     columns = list(zip(*expected.values(), strict=True))
     assert overview.total.as_list() == [sum(column, Decimal(0)) for column in columns]
+
+
+@pytest.mark.parametrize(
+    ("rough", "step"),
+    [("23250", "50000"), ("0.3", "0.5"), ("1000", "1000"), ("1001", "2000"), ("7", "10")],
+)
+def test_chart_gridlines_fall_on_round_numbers(rough, step):
+    assert nice_step(Decimal(rough)) == Decimal(step)
+
+
+@pytest.mark.django_db
+def test_the_chart_scale_reaches_above_the_tallest_bar(cast, year, line):
+    from tests.budget.factories import BudgetLineFactory
+
+    BudgetLineFactory(fiscal_year=year, title="Summit", planned=Decimal("85000.00"))
+    chart = year_overview(year).chart()
+    assert [tick.value for tick in chart.ticks] == [0, 50000, 100000]
+    tallest = max(bar.height for group in chart.groups for bar in group.bars)
+    assert tallest == pytest.approx(chart.height * 93000 / 100000, abs=0.1)

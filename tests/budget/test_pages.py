@@ -367,3 +367,10 @@ def test_the_year_list_and_export_take_a_fixed_number_of_queries(
             client.get(reverse("budget:year_export_xlsx", args=["test-board", 2024])).status_code
             == 200
         )
+
+
+def test_the_error_summary_names_the_row_and_field(cast, client_for, line):
+    url = reverse("budget:request_create", args=["test-board", line.pk])
+    data = request_post(**{"shares-0-organisation": cast.acme.pk, "items-1-vat_rate": "250"})
+    response = client_for(cast.sam).post(url, data)
+    assert "Cost item 2, VAT %: A VAT rate is a percentage between 0 and 100." in response.text
