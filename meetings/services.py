@@ -447,7 +447,7 @@ def attendance_add_guest(
 
 # "Don: text" or "Don Dugger: text" (up to three words); a URL's "http://" is not a speaker.
 SPEAKER_PREFIX = re.compile(
-    r"^\s*(?P<name>[^\W\d_][\w.'’-]*(?:\s+[\w.'’-]+){0,2})\s*:+(?!//)\s*(?P<text>.*)\Z",
+    r"^\s*(?P<name>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,2})\s*:+(?!//)\s*(?P<text>.*)\Z",
     re.DOTALL,
 )
 

@@ -336,3 +336,18 @@ def test_changed_poll_is_rendered_once_per_version_for_every_member(
         response = second(Client(), 0)
     assert response.status_code == 200 and "Item" in response.text
     assert live_url_for(meeting, cast.greta) not in response.text  # no one's token is shared
+
+
+def test_statements_are_escaped_and_links_made_clickable(cast, client_for):
+    meeting = started_meeting(cast.board)
+    attend(meeting, cast.victor)
+    services.note_record(
+        item=meeting.current_item,
+        text="Victor: <script>alert(1)</script> see https://wiki.example.org/x\nsecond line",
+        author=cast.alice,
+    )
+    text = client_for(cast.greta).get(detail_url(meeting)).text
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert '<a href="https://wiki.example.org/x" rel="nofollow">' in text
+    assert "</a><br>second line" in text
