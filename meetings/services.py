@@ -56,6 +56,14 @@ def _changed(meeting: Meeting) -> None:
     meeting.live_version = (meeting.live_version or 0) + 1
 
 
+def _recorded(meeting: Meeting, *, actor, action: str, target, summary: str, data=None) -> None:
+    """Every change to a meeting's record ends here: live readers are told, the log is written."""
+    _changed(meeting)
+    audit.record(
+        board=meeting.board, actor=actor, action=action, target=target, summary=summary, data=data
+    )
+
+
 # -- The meeting -----------------------------------------------------------------------------
 
 
@@ -106,9 +114,8 @@ def meeting_start(*, meeting: Meeting, actor, at: dt.datetime | None = None) -> 
     first = locked.items.in_order().first()
     if first is not None and locked.current_item_id is None:
         _open_item(locked, first, now)
-    _changed(locked)
-    audit.record(
-        board=locked.board,
+    _recorded(
+        locked,
         actor=actor,
         action="meeting.start",
         target=locked,
@@ -137,9 +144,8 @@ def meeting_adjourn(*, meeting: Meeting, actor, at: dt.datetime | None = None) -
     locked.adjourned_at = now
     locked.current_item = None
     locked.save(update_fields=["status", "adjourned_at", "current_item"])
-    _changed(locked)
-    audit.record(
-        board=locked.board,
+    _recorded(
+        locked,
         actor=actor,
         action="meeting.adjourn",
         target=locked,
@@ -189,9 +195,8 @@ def agenda_item_add(*, meeting: Meeting, details: ItemDetails, actor) -> AgendaI
         board_only=details.board_only,
         embargo_until=details.embargo_until,
     )
-    _changed(locked)
-    audit.record(
-        board=locked.board,
+    _recorded(
+        locked,
         actor=actor,
         action="agenda_item.add",
         target=item,
@@ -215,9 +220,8 @@ def agenda_item_update(*, item: AgendaItem, details: ItemDetails, actor) -> Agen
             changed.append(name)
     if changed:
         item.save(update_fields=changed)
-        _changed(locked)
-        audit.record(
-            board=locked.board,
+        _recorded(
+            locked,
             actor=actor,
             action="agenda_item.update",
             target=item,
@@ -246,9 +250,8 @@ def agenda_item_move(*, item: AgendaItem, offset: int, actor) -> AgendaItem:
     for position, each in enumerate(items, start=1):
         each.position = position
     AgendaItem.objects.bulk_update(items, ["position"])
-    _changed(locked)
-    audit.record(
-        board=locked.board,
+    _recorded(
+        locked,
         actor=actor,
         action="agenda_item.move",
         target=item,
@@ -277,9 +280,8 @@ def agenda_item_open(*, item: AgendaItem, actor, at: dt.datetime | None = None) 
     if item.meeting_id != locked.pk:
         raise InvalidAgendaChange("That item is not on this meeting's agenda.")
     _open_item(locked, item, _now(at))
-    _changed(locked)
-    audit.record(
-        board=locked.board,
+    _recorded(
+        locked,
         actor=actor,
         action="agenda_item.open",
         target=item,
@@ -324,9 +326,8 @@ def item_summary_update(
             current_version=current.summary_version,
         )
     item.refresh_from_db()
-    _changed(item.meeting)
-    audit.record(
-        board=item.meeting.board,
+    _recorded(
+        item.meeting,
         actor=actor,
         action="agenda_item.summary",
         target=item,
@@ -377,9 +378,8 @@ def attendance_mark(
         # A correction: they were never here, so there is nothing to time.
         attendance.arrived_at = attendance.departed_at = None
     attendance.save()
-    _changed(locked)
-    audit.record(
-        board=locked.board,
+    _recorded(
+        locked,
         actor=actor,
         action="attendance.mark",
         target=attendance,
@@ -405,9 +405,8 @@ def attendance_depart(
         raise NotSeated(f"{attendance.name} cannot leave before arriving.")
     attendance.departed_at = now
     attendance.save(update_fields=["departed_at"])
-    _changed(locked)
-    audit.record(
-        board=locked.board,
+    _recorded(
+        locked,
         actor=actor,
         action="attendance.depart",
         target=attendance,
@@ -432,9 +431,8 @@ def attendance_add_guest(
         status=AttendanceStatus.PRESENT,
         arrived_at=_now(at) if locked.is_in_progress else None,
     )
-    _changed(locked)
-    audit.record(
-        board=locked.board,
+    _recorded(
+        locked,
         actor=actor,
         action="attendance.guest",
         target=attendance,
@@ -546,9 +544,8 @@ def note_record(
     note = Note.objects.create(
         item=item, speaker=speaker, text=statement, author=author, recorded_at=_now(at)
     )
-    _changed(meeting)
-    audit.record(
-        board=meeting.board,
+    _recorded(
+        meeting,
         actor=author,
         action="note.create",
         target=note,
@@ -560,9 +557,8 @@ def note_record(
 @transaction.atomic
 def meeting_admin_changed(*, meeting: Meeting, actor, target, summary: str) -> None:
     """The admin saved a change under `meeting` directly: record it and wake live views."""
-    _changed(meeting)
-    audit.record(
-        board=meeting.board,
+    _recorded(
+        meeting,
         actor=actor,
         action="meeting.admin_change",
         target=target,

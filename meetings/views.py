@@ -384,60 +384,36 @@ def console_note(
         return _console_error(
             request, board_slug, meeting_id, "stream", "note", _first_error(form), note_form=form
         )
-    choice = form.cleaned_data["speaker"]
+    text, choice = form.cleaned_data["text"], form.cleaned_data["speaker"]
+
+    def refuse(error: DomainError | str, **extra) -> HttpResponse:
+        """Say why next to the box, with the text still in it."""
+        return _console_error(
+            request,
+            board_slug,
+            meeting_id,
+            "stream",
+            "note",
+            error,
+            note_form=NoteForm(initial={"text": text}),
+            **extra,
+        )
+
     speaker = None
     if choice and choice != "none":
         speaker = Attendance.objects.filter(pk=choice if choice.isdigit() else 0).first()
         if speaker is None or speaker.meeting_id != meeting.pk:
-            return _console_error(
-                request,
-                board_slug,
-                meeting_id,
-                "stream",
-                "note",
-                "That speaker is not at this meeting; choose again.",
-                note_form=NoteForm(initial={"text": form.cleaned_data["text"]}),
-            )
+            return refuse("That speaker is not at this meeting; choose again.")
     try:
         note = services.note_record(
-            item=item,
-            text=form.cleaned_data["text"],
-            author=request.user,
-            speaker=speaker,
-            attribute=choice != "none",
+            item=item, text=text, author=request.user, speaker=speaker, attribute=choice != "none"
         )
     except SpeakerAmbiguous as error:
-        return _console_error(
-            request,
-            board_slug,
-            meeting_id,
-            "stream",
-            "note",
-            error,
-            note_form=NoteForm(initial={"text": form.cleaned_data["text"]}),
-            speaker_choices=error.candidates,
-        )
+        return refuse(error, speaker_choices=error.candidates)
     except SpeakerUnknown as error:
-        return _console_error(
-            request,
-            board_slug,
-            meeting_id,
-            "stream",
-            "note",
-            error,
-            note_form=NoteForm(initial={"text": form.cleaned_data["text"]}),
-            offer_no_speaker=True,
-        )
+        return refuse(error, offer_no_speaker=True)
     except DomainError as error:
-        return _console_error(
-            request,
-            board_slug,
-            meeting_id,
-            "stream",
-            "note",
-            error,
-            note_form=NoteForm(initial={"text": form.cleaned_data["text"]}),
-        )
+        return refuse(error)
     who = f" ({note.speaker.name})" if note.speaker_id else ""
     # Recording a note changes nothing on the meeting but its version, which the service
     # updated on this very object.
