@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 
 from budget.models import (
     BudgetLine,
-    Category,
     CostItem,
     FiscalYear,
     Payment,
@@ -203,11 +202,7 @@ def spending_request_save(
     fiscal_year = _open_year(line.fiscal_year)
     if request is not None:
         request = SpendingRequest.objects.select_for_update().get(pk=request.pk)
-        if request.status not in EDITABLE_STATUSES:
-            raise WrongStatus(
-                f"'{request.title}' is {request.get_status_display().lower()}; only a draft or "
-                "proposed request can be changed."
-            )
+        _require_status(request, EDITABLE_STATUSES, "changed")
     else:
         request = SpendingRequest(line=line, status=RequestStatus.DRAFT)
     _check_currency(data.currency, data.exchange_rate, fiscal_year.currency)
@@ -290,6 +285,35 @@ def _locked_request(request: SpendingRequest) -> tuple[SpendingRequest, FiscalYe
     return SpendingRequest.objects.select_for_update().get(pk=request.pk), fiscal_year
 
 
+def _require_status(request: SpendingRequest, allowed: tuple[str, ...], doing: str) -> None:
+    if request.status not in allowed:
+        wanted = " or ".join(RequestStatus(status).label.lower() for status in allowed)
+        raise WrongStatus(
+            f"'{request.title}' is {request.get_status_display().lower()}; only a {wanted} "
+            f"request can be {doing}."
+        )
+
+
+def _set_status(
+    request: SpendingRequest,
+    fiscal_year: FiscalYear,
+    *,
+    status: str,
+    actor,
+    action: str,
+    summary: str,
+    **fields,
+) -> SpendingRequest:
+    request.status = status
+    for name, value in fields.items():
+        setattr(request, name, value)
+    request.save(update_fields=["status", *fields])
+    audit.record(
+        board=fiscal_year.board, actor=actor, action=action, target=request, summary=summary
+    )
+    return request
+
+
 @transaction.atomic
 def spending_request_propose(*, request: SpendingRequest, actor) -> SpendingRequest:
     """Put a draft request to the board.
@@ -298,23 +322,17 @@ def spending_request_propose(*, request: SpendingRequest, actor) -> SpendingRequ
     calls `spending_request_approve(motion=...)`.
     """
     request, fiscal_year = _locked_request(request)
-    if request.status != RequestStatus.DRAFT:
-        raise WrongStatus(
-            f"Only a draft can be proposed; '{request.title}' is "
-            f"{request.get_status_display().lower()}."
-        )
+    _require_status(request, (RequestStatus.DRAFT,), "proposed")
     if not request.items.exists():
         raise BudgetError("Add at least one cost item before proposing the request.")
-    request.status = RequestStatus.PROPOSED
-    request.save(update_fields=["status"])
-    audit.record(
-        board=fiscal_year.board,
+    return _set_status(
+        request,
+        fiscal_year,
+        status=RequestStatus.PROPOSED,
         actor=actor,
         action="budget.request.propose",
-        target=request,
         summary=f"Proposed '{request.title}' for approval",
     )
-    return request
 
 
 @transaction.atomic
@@ -334,11 +352,7 @@ def spending_request_approve(
     then the secretary records an approval made elsewhere, by reference.
     """
     request, fiscal_year = _locked_request(request)
-    if request.status not in EDITABLE_STATUSES:
-        raise WrongStatus(
-            f"'{request.title}' is {request.get_status_display().lower()}; only a draft or "
-            "proposed request can be approved."
-        )
+    _require_status(request, EDITABLE_STATUSES, "approved")
     if amount is None or amount <= 0:
         raise BudgetError("An approved amount must be more than zero.")
     if to_cents(amount) != amount:
@@ -375,43 +389,31 @@ def spending_request_approve(
 @transaction.atomic
 def spending_request_reject(*, request: SpendingRequest, reference: str, actor) -> SpendingRequest:
     request, fiscal_year = _locked_request(request)
-    if request.status not in EDITABLE_STATUSES:
-        raise WrongStatus(
-            f"'{request.title}' is {request.get_status_display().lower()}; only a draft or "
-            "proposed request can be rejected."
-        )
-    request.status = RequestStatus.REJECTED
-    request.approval_reference = reference
-    request.save(update_fields=["status", "approval_reference"])
-    audit.record(
-        board=fiscal_year.board,
+    _require_status(request, EDITABLE_STATUSES, "rejected")
+    return _set_status(
+        request,
+        fiscal_year,
+        status=RequestStatus.REJECTED,
+        approval_reference=reference,
         actor=actor,
         action="budget.request.reject",
-        target=request,
         summary=f"Recorded that '{request.title}' was not approved: {reference}",
     )
-    return request
 
 
 @transaction.atomic
 def spending_request_settle(*, request: SpendingRequest, actor) -> SpendingRequest:
     """Mark an approved request fully paid: what it did not spend is no longer held for it."""
     request, fiscal_year = _locked_request(request)
-    if request.status != RequestStatus.APPROVED:
-        raise WrongStatus("Only an approved request can be marked paid.")
-    request.status = RequestStatus.PAID
-    request.save(update_fields=["status"])
-    audit.record(
-        board=fiscal_year.board,
+    _require_status(request, (RequestStatus.APPROVED,), "marked paid")
+    return _set_status(
+        request,
+        fiscal_year,
+        status=RequestStatus.PAID,
         actor=actor,
         action="budget.request.settle",
-        target=request,
         summary=f"Marked '{request.title}' paid; its unspent approval is released",
     )
-    return request
-
-
-# -- Payments -------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -538,10 +540,6 @@ def fiscal_year_carry_over(*, fiscal_year: FiscalYear, actor) -> list[SpendingRe
         )
         carried.append(continuation)
     return carried
-
-
-def category_label(value: str) -> str:
-    return Category(value).label
 
 
 def validation_messages(error: ValidationError) -> list[str]:
