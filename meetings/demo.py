@@ -8,7 +8,6 @@ exists is left alone, so running `manage.py demo` again changes nothing.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
@@ -353,12 +352,17 @@ def load_may_2014(board: Board, people: dict[str, User]) -> Meeting:
     return services.meeting_adjourn(meeting=meeting, actor=chair, at=clock)
 
 
+THURSDAY = 3
+
+
 def load_next_meeting(board: Board, people: dict[str, User]) -> Meeting:
     today = timezone.localdate()
     month = today.month % 12 + 1
     year = today.year + (today.month == 12)
-    day = min(today.day, calendar.monthrange(year, month)[1])
-    starts_at = dt.datetime(year, month, day, 16, 0, tzinfo=LONDON)
+    # The board meets on the third Thursday of the month (15 May 2014 was one).
+    first = dt.date(year, month, 1)
+    meeting_day = first + dt.timedelta(days=(THURSDAY - first.weekday()) % 7 + 14)
+    starts_at = dt.datetime.combine(meeting_day, dt.time(16, 0), tzinfo=LONDON)
     chair = people["Lars Kurth"]
     meeting = services.meeting_schedule(
         board=board,
