@@ -8,11 +8,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from budget.models import Category, validate_known_currency
+from budget.money import LARGEST_AMOUNT
 from budget.services import CostItemInput, RequestInput, SponsorShareInput
 from governance.models import Board, Organisation, User, currency_code_validator
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def amount_field(label: str, *, required: bool = True, minimum: str = "0", **kwargs):
@@ -20,7 +20,7 @@ def amount_field(label: str, *, required: bool = True, minimum: str = "0", **kwa
         label=label,
         required=required,
         min_value=Decimal(minimum),
-        max_value=MAX_AMOUNT,
+        max_value=LARGEST_AMOUNT,
         max_digits=14,
         decimal_places=2,
         **kwargs,

@@ -16,6 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
+# The largest amount a money column holds (14 digits, 2 of them cents). Figures are checked
+# against it before they are multiplied further, so that no product outgrows Decimal's precision.
+LARGEST_AMOUNT = Decimal("999999999999.99")
 
 # Active ISO 4217 codes (2024). A code outside this list is a typo, not a new currency.
 _ISO_4217_CODES = (

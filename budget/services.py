@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from budget.models import (
+    Breakdown,
     BudgetLine,
     CostItem,
     FiscalYear,
@@ -22,8 +23,9 @@ from budget.models import (
     SpendingRequest,
     SponsorShare,
     YearStatus,
+    breakdown_of,
 )
-from budget.money import ZERO, Money, is_known_currency, to_cents
+from budget.money import LARGEST_AMOUNT, ZERO, Money, is_known_currency, to_cents
 from governance import audit
 from governance.models import Board, Organisation
 
@@ -76,7 +78,10 @@ def fiscal_year_create(
         notes=notes,
     )
     fiscal_year.full_clean()
-    fiscal_year.save()
+    try:
+        fiscal_year.save()
+    except IntegrityError as error:  # the same year created at the same moment
+        raise BudgetError(f"The {year} fiscal year already exists.") from error
     audit.record(
         board=board,
         actor=actor,
@@ -139,7 +144,10 @@ def budget_line_create(
         carried_from=carried_from,
     )
     line.full_clean()
-    line.save()
+    try:
+        line.save()
+    except IntegrityError as error:  # the same title added at the same moment
+        raise BudgetError(f"{fiscal_year.year} already has a line called '{title}'.") from error
     audit.record(
         board=fiscal_year.board,
         actor=actor,
@@ -245,18 +253,11 @@ def spending_request_save(
         )
     for row in (*items, *shares):
         row.full_clean(exclude=["request"])
+    if len({share.organisation_id for share in shares}) < len(shares):
+        raise BudgetError("Each sponsor can be listed once per request.")
+    breakdown = _checked_breakdown(request, items, shares, fiscal_year.currency)
     CostItem.objects.bulk_create(items)
-    try:
-        SponsorShare.objects.bulk_create(shares)
-    except IntegrityError as error:
-        raise BudgetError("Each sponsor can be listed once per request.") from error
-
-    breakdown = request.breakdown(fiscal_year.currency)
-    if breakdown.board_share.amount < 0:
-        raise BudgetError(
-            f"The sponsors' contributions ({breakdown.gross - breakdown.board_share}) exceed "
-            f"the total cost ({breakdown.gross})."
-        )
+    SponsorShare.objects.bulk_create(shares)
     audit.record(
         board=fiscal_year.board,
         actor=actor,
@@ -267,6 +268,34 @@ def spending_request_save(
         data={"gross": str(breakdown.gross.amount), "requested": str(breakdown.requested.amount)},
     )
     return request
+
+
+def _checked_breakdown(
+    request: SpendingRequest,
+    items: list[CostItem],
+    shares: list[SponsorShare],
+    base_currency: str,
+) -> Breakdown:
+    """The breakdown of rows about to be saved, refused if it cannot be a budget's figures."""
+    for number, item in enumerate(items, start=1):
+        # Checked before anything is rounded: a product too large for Decimal's precision
+        # cannot be rounded to the cent at all.
+        if item.quantity * item.unit_cost > LARGEST_AMOUNT:
+            raise BudgetError(f"Cost item {number} ({item.description}) is too large to record.")
+    if sum((item.gross.amount for item in items), ZERO) > LARGEST_AMOUNT:
+        raise BudgetError(f"The total cost is more than {request.currency} {LARGEST_AMOUNT:,}.")
+    breakdown = breakdown_of(request, items, shares, base_currency)
+    if breakdown.board_share.amount < 0:
+        raise BudgetError(
+            f"The sponsors' contributions ({breakdown.gross - breakdown.board_share}) exceed "
+            f"the total cost ({breakdown.gross})."
+        )
+    if breakdown.requested.amount > LARGEST_AMOUNT:
+        raise BudgetError(
+            f"Converted at {request.exchange_rate.normalize():f}, the request comes to "
+            f"more than {base_currency} {LARGEST_AMOUNT:,}; check the exchange rate."
+        )
+    return breakdown
 
 
 def _check_currency(currency: str, rate: Decimal, base_currency: str) -> None:
@@ -441,6 +470,11 @@ def payment_record(
     if amount is None or amount <= 0:
         raise BudgetError("A payment must be more than zero.")
     _check_currency(currency, exchange_rate, fiscal_year.currency)
+    if amount * exchange_rate > LARGEST_AMOUNT:
+        raise BudgetError(
+            f"Converted at {exchange_rate.normalize():f}, the payment comes to more than "
+            f"{fiscal_year.currency} {LARGEST_AMOUNT:,}; check the amount and the rate."
+        )
     if not fiscal_year.starts_on <= paid_on <= fiscal_year.ends_on + dt.timedelta(days=90):
         raise BudgetError(
             f"{paid_on:%-d %b %Y} is outside the {fiscal_year.year} fiscal year "

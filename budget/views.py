@@ -52,7 +52,7 @@ def year_list(request: HttpRequest, board_slug: str) -> HttpResponse:
                 fiscal_year = services.fiscal_year_create(
                     board=board, actor=request.user, **form.cleaned_data
                 )
-            except ValidationError as error:
+            except (services.BudgetError, ValidationError) as error:
                 _refuse(form, error)
             else:
                 messages.success(request, f"The {fiscal_year.year} fiscal year is created.")
@@ -467,9 +467,9 @@ def payment_create(request: HttpRequest, board_slug: str, line_id: int) -> HttpR
     fiscal_year = line.fiscal_year
     spending_request = None
     if request_id := request.GET.get("request"):
-        spending_request = get_object_or_404(
-            SpendingRequest, pk=request_id if request_id.isdigit() else 0, line=line
-        )
+        # isdigit() alone lets "²" through, which int() refuses.
+        wanted = int(request_id) if request_id.isascii() and request_id.isdigit() else 0
+        spending_request = get_object_or_404(SpendingRequest, pk=wanted, line=line)
     form = PaymentForm(
         request.POST or None,
         base_currency=fiscal_year.currency,
