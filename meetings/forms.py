@@ -56,6 +56,13 @@ class GuestForm(forms.Form):
     name = forms.CharField(label="Guest's name", max_length=150)
     organisation = forms.CharField(label="Organisation", max_length=150, required=False)
 
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        # A name the record can show: a zero-width space or a lone "." names nobody.
+        if not any(character.isalnum() for character in name):
+            raise forms.ValidationError("Give the guest's name.")
+        return name
+
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(label="Title", max_length=200)

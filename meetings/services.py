@@ -420,7 +420,7 @@ def attendance_add_guest(
     *, meeting: Meeting, name: str, organisation_name: str, actor, at: dt.datetime | None = None
 ) -> Attendance:
     name = " ".join(name.split())
-    if not name:
+    if not any(character.isalnum() for character in name):
         raise NotSeated("Give the guest's name.")
     locked = _locked(meeting)
     attendance = Attendance.objects.create(

@@ -306,9 +306,11 @@ def console_attendance(request: HttpRequest, board_slug: str, meeting_id: int) -
         else:
             if status == "left":
                 raise DomainError("Only someone recorded as here can leave.")
-            person = User.objects.filter(pk=form.cleaned_data["person"]).first()
-            if person is None:
-                raise DomainError("No such person.")
+            # Only people who have sat on this board: anyone else is not this board's to name.
+            person = get_object_or_404(
+                User.objects.filter(pk__in=Seat.objects.filter(board=board).values("person")),
+                pk=form.cleaned_data["person"],
+            )
             attendance = services.attendance_mark(
                 meeting=meeting, person=person, status=status, actor=request.user
             )
@@ -401,8 +403,10 @@ def console_note(
 
     speaker = None
     if choice and choice != "none":
-        speaker = Attendance.objects.filter(pk=choice if choice.isdigit() else 0).first()
-        if speaker is None or speaker.meeting_id != meeting.pk:
+        # An attendance id; anything else ("²" passes isdigit but not int) finds nobody.
+        speaker_id = int(choice) if choice.isascii() and choice.isdigit() else None
+        speaker = meeting.attendances.filter(pk=speaker_id).first() if speaker_id else None
+        if speaker is None:
             return refuse("That speaker is not at this meeting; choose again.")
     try:
         note = services.note_record(
@@ -516,7 +520,9 @@ def item_edit(request: HttpRequest, board_slug: str, meeting_id: int, item_id: i
         "embargo_until": item.embargo_until,
     }
     form = AgendaItemForm(
-        request.POST or None, initial=initial, presenters=_presenters(board, meeting)
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        presenters=_presenters(board, meeting),
     )
     error = ""
     if request.method == "POST" and form.is_valid():

@@ -287,14 +287,14 @@ def test_bad_console_input_is_refused_plainly(cast, client_for, meeting, name, d
     )
 
 
-def test_marking_someone_from_another_board_is_refused(cast, client_for, meeting):
+def test_marking_someone_from_another_board_is_404(cast, client_for, meeting):
     response = client_for(cast.alice).post(
         url(meeting, "console_attendance"),
         {"person": cast.olga.pk, "status": "present"},
         headers=HTMX,
     )
-    assert response.status_code == 422
-    assert "holds no seat on Test Board" in response.text
+    assert response.status_code == 404
+    assert "Olga" not in response.text
     assert not Attendance.objects.filter(person=cast.olga).exists()
 
 
