@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -20,6 +21,37 @@ from budget.queries import COLUMNS, DEFINITIONS, YearOverview, requests_of_year
 MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 SUBTOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+
+# A CSV cell starting with one of these is a formula to a spreadsheet program (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def clean(cells: list) -> list:
+    """Text cells without the control characters a workbook cannot hold."""
+    return [
+        ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell for cell in cells
+    ]
+
+
+def csv_cells(cells: list) -> list:
+    """Amounts to the cent; text that a spreadsheet would run as a formula quoted as text."""
+    return [
+        f"{cell:.2f}"
+        if isinstance(cell, Decimal)
+        else f"'{cell}"
+        if isinstance(cell, str) and cell.startswith(FORMULA_STARTS)
+        else cell
+        for cell in clean(cells)
+    ]
+
+
+def append_text(sheet, cells: list) -> None:
+    """Append a row whose text stays text: openpyxl would store '=…' as a formula."""
+    sheet.append(clean(cells))
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
 
 
 def header_row(overview: YearOverview) -> list[str]:
@@ -44,7 +76,7 @@ def year_csv(overview: YearOverview) -> str:
     writer = csv.writer(buffer)
     writer.writerow(header_row(overview))
     for _, cells in overview_rows(overview):
-        writer.writerow([f"{cell:.2f}" if isinstance(cell, Decimal) else cell for cell in cells])
+        writer.writerow(csv_cells(cells))
     return buffer.getvalue()
 
 
@@ -53,7 +85,7 @@ def year_workbook(overview: YearOverview) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"Budget {fiscal_year.year}"
-    sheet.append([f"{fiscal_year.board.name}: budget {fiscal_year.year}"])
+    append_text(sheet, [f"{fiscal_year.board.name}: budget {fiscal_year.year}"])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(
         [
@@ -69,7 +101,7 @@ def year_workbook(overview: YearOverview) -> bytes:
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for kind, cells in overview_rows(overview):
-        sheet.append(cells)
+        append_text(sheet, cells)
         row = sheet[sheet.max_row]
         for cell in row[2:]:
             cell.number_format = MONEY_FORMAT
@@ -102,7 +134,8 @@ def year_workbook(overview: YearOverview) -> bytes:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     for request in requests_of_year(fiscal_year):
-        requests.append(
+        append_text(
+            requests,
             [
                 request.line.get_category_display(),
                 request.line.title,
@@ -111,7 +144,7 @@ def year_workbook(overview: YearOverview) -> bytes:
                 request.approved_amount,
                 request.paid,
                 request.approval_reference,
-            ]
+            ],
         )
         for cell in requests[requests.max_row][4:6]:
             cell.number_format = MONEY_FORMAT

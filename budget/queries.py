@@ -362,6 +362,17 @@ class CarryOverPlan:
         )
 
 
+def free_line_title(title: str, from_year: int, taken: set[str]) -> str:
+    """A title for a carried line that no line of the next year has, within the column's 150."""
+    limit = BudgetLine._meta.get_field("title").max_length
+    candidate, number = title, 1
+    while candidate in taken:
+        number += 1
+        suffix = f" (carried over from {from_year})" + (f" {number}" if number > 2 else "")
+        candidate = title[: limit - len(suffix)].rstrip() + suffix
+    return candidate
+
+
 def carry_over_plan(fiscal_year: FiscalYear) -> CarryOverPlan:
     """Exactly what a carry-over would move now, and why it would not run if it would not."""
     next_year = FiscalYear.objects.of(fiscal_year.board).filter(year=fiscal_year.year + 1).first()
@@ -389,7 +400,8 @@ def carry_over_plan(fiscal_year: FiscalYear) -> CarryOverPlan:
         .select_related("line")
         .order_by("line__category", "line__title", "title")
     )
-    targets = {}
+    targets: dict[int | None, BudgetLine] = {}
+    taken_titles: set[str] = set()
     if next_year is not None:
         targets = {
             line.carried_from_id: line
@@ -398,14 +410,20 @@ def carry_over_plan(fiscal_year: FiscalYear) -> CarryOverPlan:
         taken_titles = set(
             BudgetLine.objects.filter(fiscal_year=next_year).values_list("title", flat=True)
         )
+    new_titles: dict[int, str] = {}
     for request in requests:
         left = request.approved_amount - request.paid
         if left <= 0:
             continue
         target = targets.get(request.line_id)
-        title = target.title if target else request.line.title
-        if target is None and next_year is not None and title in taken_titles:
-            title = f"{request.line.title} (carried over from {fiscal_year.year})"
+        if target is not None:
+            title = target.title
+        elif request.line_id in new_titles:
+            title = new_titles[request.line_id]
+        else:
+            title = free_line_title(request.line.title, fiscal_year.year, taken_titles)
+            new_titles[request.line_id] = title
+            taken_titles.add(title)
         plan.moves.append(
             CarryOverMove(request=request, amount=left, target_line=target, target_title=title)
         )

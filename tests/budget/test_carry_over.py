@@ -149,3 +149,23 @@ def test_the_carry_over_page_previews_and_the_secretary_runs_it(
     assert SpendingRequest.objects.filter(carried_from=ledger["half"]).count() == 1
     client_for(cast.sam).post(url)
     assert SpendingRequest.objects.filter(carried_from__isnull=False).count() == 1
+
+
+def test_a_carried_line_gets_a_free_title_within_the_column(cast, year, next_year):
+    long_a, long_b = "L" * 149 + "a", "L" * 149 + "b"
+    for title in (long_a, long_b):
+        origin = services.budget_line_create(
+            fiscal_year=year, category="events", title=title, planned=Decimal(100), actor=cast.sam
+        )
+        approve(simple_request(origin, cast.sam, "50.00"), "50.00", cast.sam)
+        services.budget_line_create(
+            fiscal_year=next_year, category="events", title=title, planned=1, actor=cast.sam
+        )
+    year = close(year, cast.sam)
+    titles = [move.target_title for move in carry_over_plan(year).moves]
+    assert len(set(titles)) == 2
+    assert all(len(title) <= 150 and "(carried over from 2024)" in title for title in titles)
+
+    carried = services.fiscal_year_carry_over(fiscal_year=year, actor=cast.sam)
+
+    assert sorted(c.line.title for c in carried) == sorted(titles)

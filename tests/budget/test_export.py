@@ -84,3 +84,34 @@ def test_the_csv_has_the_same_columns_and_totals(cast, client_for, budget):
         totals[name] for name in ("planned", "approved", "spent", "approved_unspent", "available")
     ]
     assert total[6] == "-6152.05"
+
+
+@pytest.mark.parametrize("title", ['=HYPERLINK("http://evil.example","Open")', "+1-2", "@SUM(A1)"])
+def test_a_title_is_never_exported_as_a_formula(cast, client_for, year, title):
+    BudgetLineFactory(fiscal_year=year, title=title)
+    client = client_for(cast.sam)
+    workbook = load_workbook(
+        io.BytesIO(
+            client.get(reverse("budget:year_export_xlsx", args=["test-board", 2024])).content
+        )
+    )
+    [cell] = [cell for row in workbook.active.iter_rows() for cell in row if cell.value == title]
+    assert cell.data_type == "s"
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("budget:year_export_csv", args=["test-board", 2024])).text
+            )
+        )
+    )
+    assert ["Events", f"'{title}"] == rows[1][:2]
+
+
+def test_control_characters_in_a_title_do_not_break_the_workbook(cast, client_for, year):
+    BudgetLineFactory(fiscal_year=year, title="Venue\x0b hire")
+    response = client_for(cast.sam).get(
+        reverse("budget:year_export_xlsx", args=["test-board", 2024])
+    )
+    assert response.status_code == 200
+    titles = [row[1] for row in load_workbook(io.BytesIO(response.content)).active.values]
+    assert "Venue hire" in titles
