@@ -116,27 +116,30 @@ def meeting_live(
     if row is None:
         raise Http404("No such meeting")
     version, status = row
-    stop = status == MeetingStatus.ADJOURNED
-    if request.GET.get("v") == str(version) or request.GET.get("probe"):
-        response = HttpResponse(status=STOP_POLLING if stop else 204)
-        if request.GET.get("probe") and request.GET.get("v") != str(version):
-            response.status_code = 200
+    if request.GET.get("v") == str(version):
+        response = HttpResponse(status=STOP_POLLING if status == MeetingStatus.ADJOURNED else 204)
         response["X-Live-Version"] = str(version)
         return response
+    # Something changed: whatever is said from here on is said only to a current member.
     user = User.objects.filter(pk=claim.get("u"), is_active=True).first()
     if user is None:
         return HttpResponse(status=403)
     board, standing, meeting = get_meeting_for(user, board_slug, meeting_id)
+    if request.GET.get("probe"):
+        response = HttpResponse(status=200)
+        response["X-Live-Version"] = str(meeting.live_version)
+        return response
     with timezone.override(_zone_of(user)):
-        # The record reads the same for every member in one time zone, so when a note lands
-        # and everyone's poll asks at once, it is rendered once per version and zone.
+        # The record reads the same for every member in one time zone who may (or may not)
+        # record, so when a note lands and everyone's poll asks at once, it is rendered once
+        # per version, zone, day and that one permission.
         zone, today = timezone.get_current_timezone_name(), timezone.localdate()
-        key = f"meetings:record:{meeting.pk}:{meeting.live_version}:{zone}:{today}"
+        recorder = "r" if can_record(user, standing, meeting) else "m"
+        key = f"meetings:record:{meeting.pk}:{meeting.live_version}:{zone}:{today}:{recorder}"
         html = cache.get(key)
         if html is None:
-            html = render_to_string(
-                DETAIL + "#record", _detail_context(user, board, standing, meeting), request
-            )
+            context = _detail_context(user, board, standing, meeting)
+            html = render_to_string(DETAIL + "#record", context, request)
             cache.set(key, html, RECORD_CACHE_SECONDS)
     response = HttpResponse(html, status=STOP_POLLING if meeting.is_adjourned else 200)
     response["X-Live-Version"] = str(meeting.live_version)

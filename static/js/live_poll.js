@@ -27,11 +27,10 @@ export function startPolling({ url, version, interval = 1000, probe = false, onC
         if (newVersion) known = newVersion;
         await onChange(html, known);
       }
-      if (response.status === STOP) stop();
-      if (response.status === 403) {
-        stop();
-        onStop?.("expired");
-      }
+      if (response.status === STOP) stop("adjourned");
+      // 403: the token expired or its person left; 404: no longer on the board. Either way
+      // asking again would only cost the server.
+      else if (response.status === 403 || response.status === 404) stop("expired");
     } catch {
       // A dropped connection: try again on the next tick.
     } finally {
@@ -39,10 +38,11 @@ export function startPolling({ url, version, interval = 1000, probe = false, onC
     }
   }
 
-  function stop() {
+  function stop(why) {
+    if (stopped) return;
     stopped = true;
     clearInterval(timer);
-    onStop?.("adjourned");
+    if (why) onStop?.(why);
   }
 
   timer = setInterval(poll, interval);

@@ -206,15 +206,63 @@ def test_changed_poll_returns_the_record_with_the_new_note(cast):
     assert int(response["X-Live-Version"]) > known
 
 
-def test_probe_answers_with_only_the_version(cast, django_assert_num_queries):
+def test_probe_answers_with_only_the_version(
+    cast, django_assert_num_queries, django_assert_max_num_queries
+):
     meeting = started_meeting(cast.board)
     meeting.refresh_from_db()
     get = poller(meeting, cast.alice)
     with django_assert_num_queries(1):
+        unchanged = get(Client(), meeting.live_version, probe="1")
+    assert unchanged.status_code == 204 and unchanged.content == b""
+    with django_assert_max_num_queries(5):  # the version, then who asks and their seats
         response = get(Client(), meeting.live_version - 1, probe="1")
     assert response.status_code == 200
     assert response.content == b""
     assert response["X-Live-Version"] == str(meeting.live_version)
+
+
+def test_a_member_removed_from_the_board_is_told_nothing_new(cast):
+    """Their token still verifies, but a change is no longer theirs to hear of: not the record,
+    not even that the version moved."""
+    meeting = started_meeting(cast.board)
+    meeting.refresh_from_db()
+    get = poller(meeting, cast.greta)
+    known = meeting.live_version
+    cast.greta.seats.update(ends_on=dt.date(2001, 1, 1), starts_on=dt.date(2000, 1, 1))
+    services.note_record(item=meeting.current_item, text="After Greta left", author=cast.alice)
+    for extra in ({}, {"probe": "1"}):
+        response = get(Client(), known, **extra)
+        assert response.status_code == 404, extra
+        assert "After Greta left" not in response.text
+        assert "X-Live-Version" not in response
+
+
+def test_the_shared_render_never_gives_a_member_the_recorders_words(cast):
+    """The chair's poll fills the cache first; a member's poll of the same version must not be
+    served the chair's variant (nor anyone's token)."""
+    meeting = started_meeting(cast.board, with_items=0)
+    meeting.refresh_from_db()
+    chair = poller(meeting, cast.alice)(Client(), 0)
+    assert "Add items in the live console" in chair.text
+    member = poller(meeting, cast.victor)(Client(), 0)
+    assert member.status_code == 200
+    assert "Add items in the live console" not in member.text
+    assert "The chair or secretary will add it" in member.text
+    assert "/live/" not in member.text and "/console/" not in member.text
+
+
+def test_a_changed_poll_is_never_served_an_older_version_from_the_cache(cast):
+    meeting = started_meeting(cast.board)
+    attend(meeting, cast.victor)
+    meeting.refresh_from_db()
+    get = poller(meeting, cast.greta)
+    first = get(Client(), 0)
+    services.note_record(item=meeting.current_item, text="Victor: fresh point", author=cast.alice)
+    second = get(Client(), first["X-Live-Version"])
+    assert second.status_code == 200
+    assert int(second["X-Live-Version"]) > int(first["X-Live-Version"])
+    assert "fresh point" in second.text
 
 
 def test_poll_stops_once_adjourned(cast):
