@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -50,6 +51,11 @@ def rate_field(**kwargs):
     )
 
 
+def submission_field() -> forms.UUIDField:
+    """A key the form carries from the page that showed it, so that sending it twice saves once."""
+    return forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
+
 def check_base_rate(form: forms.Form, cleaned: dict) -> None:
     """An amount in the base currency converts at 1; say so next to the rate."""
     currency, rate = cleaned.get("currency"), cleaned.get("exchange_rate")
@@ -79,6 +85,7 @@ class SpendingRequestForm(forms.Form):
     exchange_rate = rate_field(initial=Decimal(1))
     rate_on = forms.DateField(label="Rate date", required=False, widget=DATE)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    submission = submission_field()
 
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,6 +168,7 @@ def request_input(form: SpendingRequestForm, items, shares) -> RequestInput:
         requested_by=data["requested_by"],
         requested_on=data["requested_on"],
         notes=data["notes"],
+        submission=data["submission"],
         items=[
             CostItemInput(
                 description=row["description"],
@@ -213,6 +221,7 @@ class PaymentForm(forms.Form):
     reference = forms.CharField(
         max_length=200, required=False, help_text="Invoice number or transfer reference."
     )
+    submission = submission_field()
 
     def __init__(self, *args, base_currency: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -233,6 +233,8 @@ class SpendingRequest(models.Model):
         help_text="The previous year's request whose unspent approval this continues.",
     )
     notes = models.TextField(blank=True)
+    # The key of the form that created it: the same form sent twice creates one request.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = SpendingRequestQuerySet.as_manager()
 
@@ -464,6 +466,8 @@ class Payment(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The key of the form that recorded it: the same form sent twice records one payment.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["line_id", "paid_on", "pk"]

@@ -6,6 +6,7 @@ Views, the demo loader and (later) the motions app call these; nothing else writ
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -48,6 +49,14 @@ class WrongStatus(BudgetError):
 
 class CarryOverRefused(BudgetError):
     pass
+
+
+class AlreadyRecorded(BudgetError):
+    """The same form arrived twice (a double click, a resend); `record` is what the first saved."""
+
+    def __init__(self, message: str, record: SpendingRequest | Payment):
+        super().__init__(message)
+        self.record = record
 
 
 # -- Fiscal years and lines ----------------------------------------------------------------------
@@ -193,6 +202,7 @@ class RequestInput:
     notes: str = ""
     items: Sequence[CostItemInput] = field(default_factory=tuple)
     shares: Sequence[SponsorShareInput] = field(default_factory=tuple)
+    submission: uuid.UUID | None = None
 
 
 EDITABLE_STATUSES = (RequestStatus.DRAFT, RequestStatus.PROPOSED)
@@ -212,7 +222,11 @@ def spending_request_save(
         request = SpendingRequest.objects.select_for_update().get(pk=request.pk)
         _require_status(request, EDITABLE_STATUSES, "changed")
     else:
-        request = SpendingRequest(line=line, status=RequestStatus.DRAFT)
+        if data.submission and (
+            first := SpendingRequest.objects.filter(submission=data.submission).first()
+        ):
+            raise AlreadyRecorded(f"'{first.title}' was already saved.", first)
+        request = SpendingRequest(line=line, status=RequestStatus.DRAFT, submission=data.submission)
     _check_currency(data.currency, data.exchange_rate, fiscal_year.currency)
     request.line = line
     for name in ("title", "description", "currency", "exchange_rate", "rate_on", "notes"):
@@ -456,8 +470,11 @@ def payment_record(
     exchange_rate: Decimal = Decimal(1),
     reference: str = "",
     request: SpendingRequest | None = None,
+    submission: uuid.UUID | None = None,
 ) -> Payment:
-    fiscal_year = _open_year(line.fiscal_year)
+    fiscal_year = _open_year(line.fiscal_year)  # also queues a resent form behind the first
+    if submission and (first := Payment.objects.filter(submission=submission).first()):
+        raise AlreadyRecorded("This payment was already recorded.", first)
     if request is not None:
         request = SpendingRequest.objects.select_for_update().get(pk=request.pk)
         if request.line_id != line.pk:
@@ -489,6 +506,7 @@ def payment_record(
         exchange_rate=exchange_rate,
         reference=reference,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        submission=submission,
     )
     payment.base_amount = payment.converted_amount(fiscal_year.currency)
     payment.full_clean()

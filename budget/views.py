@@ -263,6 +263,9 @@ def _request_form_page(
                 actor=request.user,
                 request=spending_request,
             )
+        except services.AlreadyRecorded as error:
+            messages.info(request, error.message)
+            return redirect(error.record)
         except (services.BudgetError, ValidationError) as error:
             _refuse(form, error)
         else:
@@ -484,6 +487,9 @@ def payment_create(request: HttpRequest, board_slug: str, line_id: int) -> HttpR
             services.payment_record(
                 line=line, request=spending_request, actor=request.user, **form.cleaned_data
             )
+        except services.AlreadyRecorded as error:
+            messages.info(request, error.message)
+            return redirect(error.record.request or error.record.line)
         except (services.BudgetError, ValidationError) as error:
             _refuse(form, error)
         else:

@@ -158,3 +158,53 @@ def test_the_service_refuses_a_request_too_large_for_any_caller(cast, line):
             ),
         )
     assert not SpendingRequest.objects.exists()
+
+
+def submission_key(client, url) -> str:
+    """The key the form page hands out, as a browser would send it back."""
+    return client.get(url).context["form"]["submission"].value()
+
+
+def test_a_payment_form_sent_twice_records_one_payment(cast, secretary, line):
+    spending_request = approve(simple_request(line, cast.sam), "1000.00", cast.sam)
+    url = reverse("budget:payment_create", args=["test-board", line.pk])
+    url += f"?request={spending_request.pk}"
+    data = {
+        "paid_on": "2024-06-01",
+        "amount": "400.00",
+        "currency": "USD",
+        "exchange_rate": "1",
+        "submission": submission_key(secretary, url),
+    }
+    first, second = secretary.post(url, data), secretary.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second.url == first.url == spending_request.get_absolute_url()
+    assert Payment.objects.count() == 1
+    assert AuditEntry.objects.filter(action="budget.payment.record").count() == 1
+    page = secretary.get(second.url)
+    assert "This payment was already recorded." in page.text
+    assert "400.00" in page.text
+    data["submission"] = submission_key(secretary, url)  # a new form: a second payment
+    assert secretary.post(url, data).status_code == 302
+    assert Payment.objects.count() == 2
+
+
+def test_a_request_form_sent_twice_creates_one_request(cast, secretary, line):
+    url = reverse("budget:request_create", args=["test-board", line.pk])
+    data = request_post(
+        **{"shares-0-organisation": cast.acme.pk, "submission": submission_key(secretary, url)}
+    )
+    first, second = secretary.post(url, data), secretary.post(url, data)
+    assert first.status_code == second.status_code == 302 and first.url == second.url
+    assert SpendingRequest.objects.count() == 1
+    assert CostItem.objects.count() == 2
+
+
+def test_a_corrected_form_keeps_its_key_and_saves_once(cast, secretary, line):
+    url = reverse("budget:request_create", args=["test-board", line.pk])
+    key = submission_key(secretary, url)
+    refused = secretary.post(url, request_post(**{"items-0-vat_rate": "250", "submission": key}))
+    assert refused.status_code == 200 and f'value="{key}"' in refused.text
+    data = request_post(**{"shares-TOTAL_FORMS": "0", "submission": key})
+    assert secretary.post(url, data).status_code == 302
+    assert SpendingRequest.objects.count() == 1
