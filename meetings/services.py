@@ -45,9 +45,11 @@ def _now(at: dt.datetime | None) -> dt.datetime:
 
 
 def _locked(meeting: Meeting) -> Meeting:
-    """The meeting row, locked until the transaction ends (PostgreSQL; SQLite's IMMEDIATE
-    transactions already serialise writers)."""
-    return Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
+    """The meeting row (not its board's: other apps write there), locked until the transaction
+    ends (PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers)."""
+    return (
+        Meeting.objects.select_for_update(of=("self",)).select_related("board").get(pk=meeting.pk)
+    )
 
 
 def _changed(meeting: Meeting) -> None:
@@ -290,13 +292,32 @@ def agenda_item_open(*, item: AgendaItem, actor, at: dt.datetime | None = None) 
     return item
 
 
-def agenda_next_item(*, meeting: Meeting, actor, at: dt.datetime | None = None) -> AgendaItem:
-    items = list(meeting.items.in_order())
+@transaction.atomic
+def agenda_next_item(
+    *,
+    meeting: Meeting,
+    actor,
+    at: dt.datetime | None = None,
+    after: int | None = None,
+) -> AgendaItem:
+    """Open the item after the current one (the first if none is open yet).
+
+    `after` is the item the recorder saw as current: if the meeting has moved on since (a
+    double click, or a co-recorder), nothing moves, so one intent never skips two items.
+    """
+    locked = _locked(meeting)
+    if after is not None and locked.current_item_id != after:
+        current = locked.current_item
+        raise InvalidAgendaChange(
+            f"The meeting had already moved on to “{current.title}”."
+            if current
+            else "The agenda moved on in the meantime; choose the item to open."
+        )
+    items = list(locked.items.in_order())
     if not items:
         raise InvalidAgendaChange("The agenda is empty. Add an item first.")
     ids = [item.pk for item in items]
-    # The item after the current one; the first if none is open yet.
-    index = ids.index(meeting.current_item_id) + 1 if meeting.current_item_id in ids else 0
+    index = ids.index(locked.current_item_id) + 1 if locked.current_item_id in ids else 0
     if index >= len(items):
         raise InvalidAgendaChange("This is the last item. Adjourn when the board is done.")
     return agenda_item_open(item=items[index], actor=actor, at=at)
@@ -541,11 +562,20 @@ def note_record(
             if speaker
             else "Write the note before saving it."
         )
+    # The check that counts: bumping the version only while the meeting is in progress takes
+    # the meeting's row lock in the same statement, so an adjournment committed since the
+    # meeting was read refuses the note, and one starting now waits for it.
+    still_open = Meeting.objects.filter(pk=meeting.pk, status=MeetingStatus.IN_PROGRESS).update(
+        live_version=F("live_version") + 1
+    )
+    if not still_open:
+        raise MeetingNotOpen("The meeting was adjourned a moment ago; the note was not saved.")
+    meeting.live_version = (meeting.live_version or 0) + 1
     note = Note.objects.create(
         item=item, speaker=speaker, text=statement, author=author, recorded_at=_now(at)
     )
-    _recorded(
-        meeting,
+    audit.record(
+        board=meeting.board,
         actor=author,
         action="note.create",
         target=note,

@@ -371,8 +371,13 @@ def console_open_item(
 @require_POST
 def console_next_item(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
     board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
+    after = request.POST.get("after", "")
     try:
-        item = services.agenda_next_item(meeting=meeting, actor=request.user)
+        item = services.agenda_next_item(
+            meeting=meeting,
+            actor=request.user,
+            after=int(after) if after.isascii() and after.isdigit() else None,
+        )
     except DomainError as error:
         return _console_error(request, board_slug, meeting_id, "console", "agenda", error)
     return _console_response(request, board_slug, meeting_id, "console", saved=f"Now: {item.title}")
