@@ -287,18 +287,20 @@ def _request_form_page(
     )
 
 
-def row_errors(*formsets) -> list[str]:
-    """Each invalid formset row's errors as sentences, for the summary at the top of the form."""
+def row_errors(*formsets) -> list[tuple[str, str]]:
+    """Each invalid formset row's errors as (field id, sentence), for the summary at the top of
+    the form, which links each sentence to its field (a row's own errors to its first field)."""
     if not all(formset.is_bound for _, formset in formsets):
         return []
     messages_ = []
     for noun, formset in formsets:
         for number, row in enumerate(formset.forms, start=1):
             for name, errors in row.errors.items():
+                field = row[name] if name in row.fields else next(iter(row))
                 label = row.fields[name].label if name in row.fields else ""
                 for message in errors:
                     where = f"{noun} {number}" + (f", {label}" if label else "")
-                    messages_.append(f"{where}: {message}")
+                    messages_.append((field.id_for_label, f"{where}: {message}"))
     return messages_
 
 

@@ -374,3 +374,28 @@ def test_the_error_summary_names_the_row_and_field(cast, client_for, line):
     data = request_post(**{"shares-0-organisation": cast.acme.pk, "items-1-vat_rate": "250"})
     response = client_for(cast.sam).post(url, data)
     assert "Cost item 2, VAT %: A VAT rate is a percentage between 0 and 100." in response.text
+
+
+def test_every_money_column_names_its_currency(cast, client_for, year, line, request_):
+    client = client_for(cast.nora)
+    overview = client.get(reverse("budget:year_overview", args=["test-board", 2024])).text
+    for label in (
+        "Planned",
+        "Approved",
+        "Spent",
+        "Approved but unspent",
+        "Available for allocation",
+    ):
+        assert f'class="num">{label} (USD)</th>' in overview
+    detail = client.get(reverse("budget:request_detail", args=["test-board", request_.pk])).text
+    assert "VAT rate</th>" in detail and "Net (USD)</th>" in detail and "VAT (USD)</th>" in detail
+    line_page = client.get(reverse("budget:line_detail", args=["test-board", line.pk])).text
+    assert 'class="num">Paid (USD)</th>' in line_page
+    assert '<span class="currency">USD</span> 8,000.00' in line_page
+
+
+def test_the_error_summary_links_each_row_error_to_its_field(cast, client_for, line):
+    url = reverse("budget:request_create", args=["test-board", line.pk])
+    data = request_post(**{"shares-0-organisation": cast.acme.pk, "items-1-vat_rate": "250"})
+    response = client_for(cast.sam).post(url, data)
+    assert '<a href="#id_items-1-vat_rate">Cost item 2, VAT %' in response.text
