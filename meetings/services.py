@@ -276,7 +276,10 @@ def _open_item(meeting: Meeting, item: AgendaItem, now: dt.datetime) -> None:
 @transaction.atomic
 def agenda_item_open(*, item: AgendaItem, actor, at: dt.datetime | None = None) -> AgendaItem:
     """Make `item` the one under discussion; the one before it is marked done."""
-    locked = _locked(item.meeting)
+    return _item_open_locked(_locked(item.meeting), item, actor=actor, at=at)
+
+
+def _item_open_locked(locked: Meeting, item: AgendaItem, *, actor, at: dt.datetime | None):
     if not locked.is_in_progress:
         raise MeetingNotOpen("Start the meeting before moving through the agenda.")
     if item.meeting_id != locked.pk:
@@ -320,7 +323,7 @@ def agenda_next_item(
     index = ids.index(locked.current_item_id) + 1 if locked.current_item_id in ids else 0
     if index >= len(items):
         raise InvalidAgendaChange("This is the last item. Adjourn when the board is done.")
-    return agenda_item_open(item=items[index], actor=actor, at=at)
+    return _item_open_locked(locked, items[index], actor=actor, at=at)
 
 
 @transaction.atomic
