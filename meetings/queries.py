@@ -242,7 +242,11 @@ class MeetingRecord:
 
     @property
     def timeline_text(self) -> str:
-        return describe_quorum_timeline(self.timeline)
+        text = describe_quorum_timeline(self.timeline)
+        # "Never" is the record's verdict; while the meeting runs, quorum may yet come.
+        if text == "Never quorate" and self.meeting.is_in_progress:
+            return "Not yet quorate"
+        return text
 
     @property
     def current_item(self) -> AgendaItem | None:

@@ -106,6 +106,8 @@ function onKeydown(event) {
 }
 
 let focusAfterSwap = null;
+const scrolled = new Map(); // column id -> scrollTop before a swap
+let submittedNote = "";
 
 function start() {
   if (!consoleEl()) return;
@@ -119,23 +121,45 @@ function start() {
     statusNear(event.detail.elt, "Saving…");
     const active = document.activeElement;
     focusAfterSwap = active?.id || null;
+    if (event.detail.elt?.id === "note-form") submittedNote = document.getElementById("note-text")?.value ?? "";
   });
-  document.body.addEventListener("htmx:beforeSwap", () => rememberDrafts());
+  document.body.addEventListener("htmx:beforeSwap", () => {
+    rememberDrafts();
+    // The roll and the agenda scroll inside themselves: a swap must not send them to the top.
+    for (const id of ["roll", "agenda"]) scrolled.set(id, document.getElementById(id)?.scrollTop ?? 0);
+  });
   document.body.addEventListener("htmx:afterSwap", (event) => {
     const version = event.detail.xhr?.getResponseHeader("X-Live-Version");
     if (version) poller?.setVersion(version);
     const form = event.detail.requestConfig?.elt?.closest?.("form");
     const status = event.detail.xhr?.status;
-    if (form?.id === "note-form" && status === 200) drafts.delete("note");
+    if (form?.id === "note-form" && status === 200) {
+      // Saved. Anything typed after pressing Enter, while the save was on its way, stays.
+      const typed = drafts.get("note") ?? "";
+      const rest = typed.startsWith(submittedNote) ? typed.slice(submittedNote.length).trim() : typed;
+      if (rest && typed !== submittedNote) drafts.set("note", rest);
+      else drafts.delete("note");
+    }
     if (form?.id === "summary-form" && status === 200) drafts.delete(`summary:${form.dataset.item}`);
   });
-  document.body.addEventListener("htmx:afterSettle", () => {
+  document.body.addEventListener("htmx:afterSettle", (event) => {
     restoreDrafts();
-    // Keep the cursor where the chair was typing; after a roll-call click, stay on the roll.
-    const wanted = focusAfterSwap && document.getElementById(focusAfterSwap);
-    if (wanted) wanted.focus();
+    for (const [id, top] of scrolled) {
+      const column = document.getElementById(id);
+      if (column) column.scrollTop = top;
+    }
+    // Keep the cursor where the chair was typing; after a roll-call click, stay on that
+    // person (whose "Apologies" link may have gone: then on their toggle).
+    const wanted =
+      focusAfterSwap &&
+      (document.getElementById(focusAfterSwap) ??
+        document.getElementById(focusAfterSwap.replace(/-apologies$/, "")));
+    if (wanted && wanted !== document.activeElement) wanted.focus();
     else if (document.activeElement === document.body) document.getElementById("note-text")?.focus();
-    const invalid = document.querySelector('#console [aria-invalid="true"]');
+    // A refused save: to the field that needs fixing, but only in what this save swapped (a
+    // refresh after a co-recorder's change is a GET and must never move the chair's cursor).
+    const saving = event.detail.requestConfig?.verb === "post";
+    const invalid = saving && event.detail.target?.querySelector?.('[aria-invalid="true"]');
     if (invalid) invalid.focus();
   });
   const failed = (event, text) => {

@@ -423,3 +423,26 @@ def test_console_query_count_does_not_grow_with_the_meeting(
         response = client.post(note, {"text": "Victor: yes"}, headers=HTMX)
     assert response.status_code == 200
     assert response.text.count('class="note"') == notes + 1
+
+
+def test_a_running_meeting_is_not_yet_quorate_rather_than_never(cast, client_for):
+    meeting = started_meeting(cast.board)
+    text = client_for(cast.alice).get(url(meeting, "live_console")).text
+    assert "Not yet quorate" in text and "Never quorate" not in text
+    services.meeting_adjourn(meeting=meeting, actor=cast.alice)
+    record = client_for(cast.alice).get(meeting.get_absolute_url()).text
+    assert "Never quorate" in record
+
+
+def test_roll_toggles_have_ids_that_survive_marking_so_focus_stays_on_the_person(cast, client_for):
+    meeting = started_meeting(cast.board)
+    client = client_for(cast.alice)
+    before = client.get(url(meeting, "live_console")).text
+    assert f'id="roll-p{cast.victor.pk}"' in before
+    assert f'id="roll-p{cast.victor.pk}-apologies"' in before
+    after = client.post(
+        url(meeting, "console_attendance"),
+        {"person": cast.victor.pk, "status": "present"},
+        headers=HTMX,
+    ).text
+    assert f'id="roll-p{cast.victor.pk}"' in after
