@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from governance.models import Board, Role, Standing, standing_of
 
@@ -16,6 +17,9 @@ def get_board_for(user, slug: str) -> tuple[Board, Standing]:
     and secretary, so that they can reconcile what the board's officers see.
     """
     board = get_object_or_404(Board, slug=slug)
+    if not getattr(user, "timezone", ""):
+        # Someone who chose no zone of their own sees the board's times in the board's zone.
+        timezone.activate(board.zone)
     standing = standing_of(user, board)
     if standing.is_member:
         return board, standing

@@ -251,6 +251,10 @@ ATTENDANCE_ROLE_CHOICES = [*Role.choices, (GUEST, "Guest")]
 QUORUM_ROLES = frozenset({Role.VOTING, Role.ALTERNATE})
 
 
+# Arriving within this long of the opening is arriving for the start.
+LATE_AFTER = dt.timedelta(minutes=5)
+
+
 class AttendanceQuerySet(models.QuerySet["Attendance"]):
     def present(self) -> AttendanceQuerySet:
         return self.filter(status=AttendanceStatus.PRESENT)
@@ -342,6 +346,11 @@ class Attendance(models.Model):
     @property
     def sits_for_vote(self) -> bool:
         return self.role in QUORUM_ROLES and self.organisation_id is not None
+
+    @property
+    def arrived_late(self) -> bool:
+        """Minutes name an arrival time only for someone who came once the meeting was under way."""
+        return self.arrived_at is not None and self.arrived_at > self.meeting.opened_at + LATE_AFTER
 
     def is_present_at(self, at: dt.datetime | None) -> bool:
         """Present at `at`; None asks about now (arrived and not yet gone)."""

@@ -129,7 +129,7 @@ def meeting_live(
         response = HttpResponse(status=200)
         response["X-Live-Version"] = str(meeting.live_version)
         return response
-    with timezone.override(_zone_of(user)):
+    with timezone.override(_zone_of(user, board)):
         # The record reads the same for every member in one time zone who may (or may not)
         # record, so when a note lands and everyone's poll asks at once, it is rendered once
         # per version, zone, day and that one permission.
@@ -146,12 +146,12 @@ def meeting_live(
     return response
 
 
-def _zone_of(user) -> zoneinfo.ZoneInfo | None:
-    """The zone the viewer-timezone middleware would use, for a request without a session."""
+def _zone_of(user, board: Board) -> zoneinfo.ZoneInfo:
+    """The zone the member's pages use (their own, else the board's), for a sessionless poll."""
     try:
-        return zoneinfo.ZoneInfo(user.timezone) if user.timezone else None
+        return zoneinfo.ZoneInfo(user.timezone) if user.timezone else board.zone
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
+        return board.zone
 
 
 # -- The live console ------------------------------------------------------------------------

@@ -180,3 +180,10 @@ def test_directory_groups_an_officers_roles(cast, client_for):
     SeatFactory(board=cast.board, person=cast.sam, organisation=None, role=Role.STAFF)
     response = client_for(cast.victor).get(reverse("members_directory", args=[cast.board.slug]))
     assert "Secretary, Staff / observer" in response.text
+
+
+def test_without_a_zone_of_their_own_a_member_sees_the_boards_zone(cast, client_for):
+    cast.board.timezone = "America/New_York"
+    cast.board.save()
+    response = client_for(cast.victor).get(reverse("dashboard", args=[cast.board.slug]))
+    assert "times shown in America/New_York" in response.text

@@ -399,3 +399,54 @@ def test_statements_are_escaped_and_links_made_clickable(cast, client_for):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert '<a href="https://wiki.example.org/x" rel="nofollow">' in text
     assert "</a><br>second line" in text
+
+
+@pytest.mark.parametrize(("minutes_after_start", "shown"), [(2, False), (5, False), (6, True)])
+def test_the_record_names_an_arrival_time_only_for_late_arrivals(
+    cast, client_for, minutes_after_start, shown
+):
+    import datetime as dt
+
+    from meetings.models import Attendance, AttendanceStatus
+    from meetings.services import meeting_schedule, meeting_start
+
+    start = dt.datetime(2024, 5, 16, 15, 0, tzinfo=dt.UTC)
+    meeting = meeting_schedule(board=cast.board, title="Late", starts_at=start, actor=cast.alice)
+    meeting = meeting_start(meeting=meeting, actor=cast.alice, at=start)
+    Attendance.objects.create(
+        meeting=meeting,
+        person=cast.greta,
+        organisation=cast.globex,
+        role="voting",
+        status=AttendanceStatus.PRESENT,
+        arrived_at=start + dt.timedelta(minutes=minutes_after_start),
+    )
+    response = client_for(cast.victor).get(meeting.get_absolute_url())
+    assert ("from 16:0" in response.text) is shown
+
+
+def test_the_live_poll_shows_times_in_the_boards_zone_to_a_member_without_one(cast, client_for):
+    import datetime as dt
+
+    from meetings.services import attendance_mark, meeting_schedule, meeting_start
+
+    cast.board.timezone = "Asia/Tokyo"
+    cast.board.save()
+    start = dt.datetime(2024, 5, 16, 15, 0, tzinfo=dt.UTC)
+    meeting = meeting_schedule(board=cast.board, title="Zones", starts_at=start, actor=cast.alice)
+    meeting = meeting_start(meeting=meeting, actor=cast.alice, at=start)
+    for voter in (cast.victor, cast.greta):
+        attendance_mark(
+            meeting=meeting,
+            person=voter,
+            status="present",
+            actor=cast.alice,
+            at=start + dt.timedelta(minutes=10),
+        )
+    client = client_for(cast.victor)
+    page = client.get(meeting.get_absolute_url())
+    assert "JST" in page.text
+    live_url = page.text.split('data-live-url="', 1)[1].split('"', 1)[0]
+    poll = client.get(live_url.replace("&amp;", "&"), {"v": "0"})
+    assert poll.status_code == 200
+    assert "Quorate from 00:10 JST" in poll.text and "UTC" not in poll.text
