@@ -4,6 +4,8 @@ Admin edits go through `services.meeting_admin_changed`, so live views notice th
 log names the change like any other.
 """
 
+from operator import attrgetter
+
 from django.contrib import admin
 from django.utils.text import Truncator
 
@@ -53,10 +55,15 @@ class NoteInline(admin.TabularInline):
 
 
 class RecordChangesMixin:
-    """After an admin edit, tell live views and the audit log, as services do."""
+    """After an admin edit, tell live views and the audit log, as services do.
+
+    `meeting_path` is the dotted path from the edited object to its meeting ("" for a meeting).
+    """
+
+    meeting_path = ""
 
     def meeting_of(self, obj) -> Meeting:
-        raise NotImplementedError
+        return attrgetter(self.meeting_path)(obj) if self.meeting_path else obj
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -95,12 +102,10 @@ class MeetingAdmin(RecordChangesMixin, admin.ModelAdmin):
         ("Record", {"fields": ["started_at", "adjourned_at", "live_version"]}),
     ]
 
-    def meeting_of(self, obj) -> Meeting:
-        return obj
-
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(RecordChangesMixin, admin.ModelAdmin):
+    meeting_path = "meeting"
     list_display = [
         "title",
         "meeting",
@@ -118,24 +123,20 @@ class AgendaItemAdmin(RecordChangesMixin, admin.ModelAdmin):
     readonly_fields = ["summary_version", "summary_updated_by", "summary_updated_at"]
     inlines = [NoteInline]
 
-    def meeting_of(self, obj) -> Meeting:
-        return obj.meeting
-
 
 @admin.register(Attendance)
 class AttendanceAdmin(RecordChangesMixin, admin.ModelAdmin):
+    meeting_path = "meeting"
     list_display = ["name", "meeting", "organisation_name", "role", "status", "arrived_at"]
     list_filter = ["status", "role", "meeting__board"]
     search_fields = ["person__full_name", "guest_name", "organisation_name", "meeting__title"]
     list_select_related = ["meeting", "person"]
     autocomplete_fields = ["meeting", "person", "organisation"]
 
-    def meeting_of(self, obj) -> Meeting:
-        return obj.meeting
-
 
 @admin.register(Note)
 class NoteAdmin(RecordChangesMixin, admin.ModelAdmin):
+    meeting_path = "item.meeting"
     list_display = ["recorded_at", "item", "speaker", "statement", "author"]
     list_filter = ["item__meeting__board", "item__meeting"]
     search_fields = ["text", "item__title", "speaker__person__full_name", "speaker__guest_name"]
@@ -146,6 +147,3 @@ class NoteAdmin(RecordChangesMixin, admin.ModelAdmin):
     @admin.display(description="Statement")
     def statement(self, note: Note) -> str:
         return Truncator(note.text).chars(80)
-
-    def meeting_of(self, obj) -> Meeting:
-        return obj.item.meeting
