@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone as django_timezone
 
@@ -59,16 +60,25 @@ class TimezoneField(models.CharField):
         )
 
 
+def normalized_email(email: str) -> str:
+    """Emails are kept lower-cased, and unique whatever their case (see User.Meta)."""
+    return BaseUserManager.normalize_email(email).strip().lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields) -> User:
         if not email:
             raise ValueError("A user needs an email address")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=normalized_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
+
+    def get_by_natural_key(self, username: str) -> User:
+        """Log in by email whatever its case: "Don.Dugger@" and "don.dugger@" are one login."""
+        return self.get(email__iexact=username)
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
         fields.setdefault("is_staff", True)
@@ -107,6 +117,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["full_name"]
         verbose_name = "person"
         verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ignoring_case",
+                violation_error_message="Someone already has this email address "
+                "(addresses are the same whatever their capitals).",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
@@ -123,7 +141,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalized_email(self.email)
 
 
 class VotingBasis(models.TextChoices):

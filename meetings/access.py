@@ -39,3 +39,18 @@ def require_recorder(user, standing: Standing, meeting: Meeting) -> None:
         raise PermissionDenied(
             "Only the meeting's chair, a secretary or the minute taker may record this meeting."
         )
+
+
+def can_plan(user, standing: Standing, meeting: Meeting | None = None) -> bool:
+    """Scheduling meetings and building agendas: the board's chair and secretaries, and the
+    person named to chair this meeting."""
+    if standing.is_chair or standing.is_secretary:
+        return True
+    return meeting is not None and meeting.chair_id is not None and meeting.chair_id == user.pk
+
+
+def require_planner(user, standing: Standing, meeting: Meeting | None = None) -> None:
+    if not can_plan(user, standing, meeting):
+        raise PermissionDenied(
+            "Only the chair or a secretary may schedule meetings and build agendas."
+        )

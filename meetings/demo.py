@@ -376,7 +376,7 @@ def load_next_meeting(board: Board, people: dict[str, User]) -> Meeting:
     )
     for entry in NEXT_MEETING_AGENDA:
         services.agenda_item_add(meeting=meeting, details=_details(entry, people), actor=chair)
-    return meeting
+    return services.agenda_publish(meeting=meeting, actor=chair)
 
 
 def _details(entry: DemoItem, people: dict[str, User]) -> services.ItemDetails:

@@ -60,3 +60,15 @@ class StaleSummary(DomainError):
 
 class InvalidAgendaChange(DomainError):
     pass
+
+
+class InvalidSchedule(DomainError):
+    """A meeting cannot be scheduled as asked (no start, a clash, an end before the start)."""
+
+
+class StartNeedsConfirmation(DomainError):
+    """Starting so far from the scheduled time needs the chair to say it is meant."""
+
+
+class ApologiesRefused(DomainError):
+    pass

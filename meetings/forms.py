@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django import forms
+import datetime as dt
 
-from governance.models import User
-from meetings.models import AttendanceStatus, ItemKind
+from django import forms
+from django.utils import timezone
+
+from governance.models import Board, User
+from meetings.models import AgendaItem, AttendanceStatus, ItemKind, MeetingKind
 from meetings.services import ItemDetails
 
 
@@ -104,3 +107,109 @@ class AgendaItemForm(forms.Form):
             board_only=data["board_only"],
             embargo_until=data["embargo_until"],
         )
+
+
+class MeetingScheduleForm(forms.Form):
+    """A meeting in the board's calendar: the day and time are read in the board's time zone."""
+
+    kind = forms.ChoiceField(label="Kind", choices=MeetingKind.choices, initial=MeetingKind.REGULAR)
+    title = forms.CharField(
+        label="Title",
+        max_length=150,
+        required=False,
+        help_text="How the board names it; empty gives the month, e.g. “June 2026”.",
+    )
+    date = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Give the day the meeting is held.", "invalid": "Give a date."},
+    )
+    time = forms.TimeField(
+        label="Starts at",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Give a time such as 16:00."},
+    )
+    ends = forms.TimeField(
+        label="Planned end",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Give a time such as 17:30."},
+    )
+    location = forms.CharField(
+        label="Place", max_length=200, required=False, help_text="A room, or “Conference call”."
+    )
+    dial_in = forms.CharField(
+        label="Dial-in details",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Call link, numbers and passcodes; shown to the board until the meeting ends.",
+    )
+
+    def __init__(self, *args, board: Board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.board = board
+        zone = board.zone.key
+        self.fields["time"].help_text = (
+            f"In the board's time zone ({zone}). Leave empty only for a past meeting "
+            "whose minutes give no time."
+        )
+        self.fields["ends"].help_text = f"Optional, in {zone}."
+
+    def clean(self):
+        cleaned = super().clean()
+        day, start, end = cleaned.get("date"), cleaned.get("time"), cleaned.get("ends")
+        if day is None:
+            return cleaned
+        if start is None and day >= timezone.localdate(timezone=self.board.zone):
+            self.add_error("time", "Give the time the meeting starts.")
+        if end is not None and start is None:
+            self.add_error("ends", "Give the start time too, or leave the end empty.")
+        elif end is not None and start is not None and end <= start:
+            self.add_error("ends", "The meeting must end after it starts.")
+        return cleaned
+
+    def starts_at(self) -> dt.datetime:
+        data = self.cleaned_data
+        return dt.datetime.combine(data["date"], data["time"] or dt.time(), self.board.zone)
+
+    def planned_end_at(self) -> dt.datetime | None:
+        end = self.cleaned_data["ends"]
+        return dt.datetime.combine(self.cleaned_data["date"], end, self.board.zone) if end else None
+
+    def title_or_default(self) -> str:
+        data = self.cleaned_data
+        if data["title"].strip():
+            return data["title"]
+        month = f"{data['date']:%B %Y}"
+        return {
+            MeetingKind.ANNUAL: f"Annual meeting {data['date']:%Y}",
+            MeetingKind.EXTRAORDINARY: f"Extraordinary meeting, {data['date'].day} {month}",
+        }.get(data["kind"], month)
+
+
+class ApologiesForm(forms.Form):
+    """Apologies ahead of a meeting: for oneself, or by a secretary for anyone seated."""
+
+    person = forms.ModelChoiceField(
+        label="On behalf of", queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["person"].queryset = people
+
+
+class CarryOverForm(forms.Form):
+    items = forms.ModelMultipleChoiceField(
+        label="Left unfinished last time",
+        queryset=AgendaItem.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick the items to carry over."},
+    )
+
+    def __init__(self, *args, offered=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = AgendaItem.objects.filter(pk__in=[i.pk for i in offered])

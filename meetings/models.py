@@ -25,6 +25,12 @@ class MeetingStatus(models.TextChoices):
     ADJOURNED = "adjourned", "Adjourned"
 
 
+class MeetingKind(models.TextChoices):
+    REGULAR = "regular", "Regular"
+    EXTRAORDINARY = "extraordinary", "Extraordinary"
+    ANNUAL = "annual", "Annual"
+
+
 class MeetingQuerySet(models.QuerySet["Meeting"]):
     def of_board(self, board: Board) -> MeetingQuerySet:
         return self.filter(board=board)
@@ -60,6 +66,20 @@ class Meeting(models.Model):
     title = models.CharField(max_length=150, help_text='How the board names it, e.g. "May 2014".')
     starts_at = models.DateTimeField(help_text="Shown to each person in their own time zone.")
     planned_end_at = models.DateTimeField("planned end", null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=MeetingKind.choices, default=MeetingKind.REGULAR)
+    time_of_day_known = models.BooleanField(
+        "time of day known",
+        default=True,
+        help_text="Unticked for a meeting entered from minutes that give only its date: "
+        "it starts at midnight in the board's zone and is shown by its date alone.",
+    )
+    scheduled_for = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when the meeting was held on another day than planned: the planned start.",
+    )
+    agenda_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     location = models.CharField(max_length=200, blank=True, help_text="Room or 'Conference call'.")
     dial_in = models.TextField(
         "dial-in details", blank=True, help_text="Call link, numbers and passcodes."
@@ -128,6 +148,11 @@ class Meeting(models.Model):
     def date(self) -> dt.date:
         """The meeting's day in the board's time zone: the day seats are looked up on."""
         return timezone.localtime(self.starts_at, self.board.zone).date()
+
+    @property
+    def agenda_is_published(self) -> bool:
+        """Members see the agenda once it is published, or once the meeting has begun."""
+        return self.agenda_published_at is not None or not self.is_scheduled
 
     @property
     def is_scheduled(self) -> bool:
@@ -204,6 +229,15 @@ class AgendaItem(models.Model):
     )
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The item of an earlier meeting this one carries over.",
+    )
 
     objects = AgendaItemQuerySet.as_manager()
 

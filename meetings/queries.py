@@ -23,7 +23,15 @@ from governance.models import (
     seated_voting_units,
     seats_on,
 )
-from meetings.models import GUEST, AgendaItem, Attendance, AttendanceStatus, Meeting, Note
+from meetings.models import (
+    GUEST,
+    QUORUM_ROLES,
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    Note,
+)
 
 # -- Quorum ----------------------------------------------------------------------------------
 
@@ -406,3 +414,78 @@ def roll_call(meeting: Meeting, attendances: list[Attendance]) -> list[RollGroup
 
 def upcoming_for_board(board: Board, now: dt.datetime | None = None) -> Meeting | None:
     return Meeting.objects.of_board(board).upcoming(now or timezone.now()).first()
+
+
+# -- Who is expected ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """Before a meeting: who is expected (everyone seated who has not sent apologies), and
+    whether that makes a quorum. Counted by the same rule as `quorum_of`."""
+
+    expected: Quorum
+    seated_units: int
+    expected_people: tuple[Attendance, ...]
+    apologies: tuple[Attendance, ...]
+
+    @property
+    def margin(self) -> int:
+        return self.expected.present - self.expected.required
+
+    @property
+    def label(self) -> str:
+        """'9 of 9 expected: no margin', '10 of 11 expected: margin of 1', '… 1 short'."""
+        head = f"{self.expected.present} of {self.seated_units} expected"
+        if self.margin == 0:
+            return f"{head}: no margin"
+        if self.margin > 0:
+            return f"{head}: margin of {self.margin}"
+        return f"{head}: {self.expected.label}"
+
+    @property
+    def tone(self) -> str:
+        return "bad" if self.margin < 0 else "warn" if self.margin == 0 else "ok"
+
+
+def expectation_for(meeting: Meeting, attendances: Iterable[Attendance]) -> Expectation:
+    """Who is expected at `meeting`, from the seats held on its day and the apologies sent.
+
+    Each seat-holder without apologies (or an absence already recorded) stands in as if
+    present, so expected quorum follows exactly the rule that will count the real one.
+    """
+    attendances = list(attendances)
+    recorded = {a.person_id: a for a in attendances if a.person_id}
+    by_person: dict[int, list[Seat]] = {}
+    voting_units: set[int] = set()
+    by_organisation = meeting.board.voting_basis == VotingBasis.ORGANISATION
+    for seat in seats_on(meeting.board, meeting.date):
+        by_person.setdefault(seat.person_id, []).append(seat)
+        if seat.role == Role.VOTING:
+            voting_units.add(seat.organisation_id if by_organisation else seat.person_id)
+    stand_ins: list[Attendance] = []
+    for person_id, seats in by_person.items():
+        attendance = recorded.get(person_id)
+        if attendance is not None and attendance.status != AttendanceStatus.PRESENT:
+            continue
+        seat = principal_seat(seats)
+        stand_ins.append(
+            Attendance(
+                meeting=meeting,
+                person=seat.person,
+                organisation=seat.organisation if seat.role in QUORUM_ROLES else None,
+                organisation_name=seat.organisation.name if seat.organisation_id else "",
+                role=seat.role,
+                status=AttendanceStatus.PRESENT,
+            )
+        )
+    stand_ins.sort(key=lambda a: (a.organisation_name, a.person.full_name))
+    required = quorum_required_for(meeting)
+    return Expectation(
+        expected=quorum_of(meeting, attendances=stand_ins, required=required),
+        seated_units=len(voting_units),
+        expected_people=tuple(stand_ins),
+        apologies=tuple(
+            a for a in attendances if a.person_id and a.status == AttendanceStatus.APOLOGIES
+        ),
+    )

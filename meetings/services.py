@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,14 +18,17 @@ from governance import audit
 from governance.models import REPRESENTATIVE_ROLES, Board, seats_on
 from governance.templatetags.boardroom import day, when
 from meetings.errors import (
+    ApologiesRefused,
     EmptyNote,
     InvalidAgendaChange,
+    InvalidSchedule,
     MeetingAlreadyAdjourned,
     MeetingNotOpen,
     NotSeated,
     SpeakerAmbiguous,
     SpeakerUnknown,
     StaleSummary,
+    StartNeedsConfirmation,
 )
 from meetings.models import (
     GUEST,
@@ -34,6 +37,7 @@ from meetings.models import (
     AttendanceStatus,
     ItemKind,
     Meeting,
+    MeetingKind,
     MeetingStatus,
     Note,
 )
@@ -66,6 +70,13 @@ def _recorded(meeting: Meeting, *, actor, action: str, target, summary: str, dat
     )
 
 
+def starts_text(meeting: Meeting) -> str:
+    """'Thu 15 May 2014, 16:00 BST', or the day alone when the minutes gave no time."""
+    if not meeting.time_of_day_known:
+        return f"{day(meeting.date)} (time not recorded)"
+    return when(meeting.starts_at)
+
+
 # -- The meeting -----------------------------------------------------------------------------
 
 
@@ -74,54 +85,121 @@ def meeting_schedule(
     *,
     board: Board,
     title: str,
-    starts_at: dt.datetime,
+    starts_at: dt.datetime | None,
     actor,
+    kind: str = MeetingKind.REGULAR,
+    time_of_day_known: bool = True,
     planned_end_at: dt.datetime | None = None,
     location: str = "",
     dial_in: str = "",
     chair=None,
     minute_taker=None,
 ) -> Meeting:
-    meeting = Meeting.objects.create(
-        board=board,
-        title=title.strip(),
-        starts_at=starts_at,
-        planned_end_at=planned_end_at,
-        location=location,
-        dial_in=dial_in,
-        chair=chair,
-        minute_taker=minute_taker,
-    )
+    """Put a meeting in the board's calendar. Without a time of day (a meeting entered from old
+    minutes that give only its date), `starts_at` is that day's midnight in the board's zone."""
+    if starts_at is None:
+        raise InvalidSchedule("Give the day the meeting is held.")
+    if not title.strip():
+        raise InvalidSchedule("Give the meeting a title.")
+    if kind not in MeetingKind.values:
+        raise InvalidSchedule("Choose a regular, extraordinary or annual meeting.")
+    if planned_end_at is not None and planned_end_at <= starts_at:
+        raise InvalidSchedule("The meeting must end after it starts.")
+    if not time_of_day_known:
+        midnight = dt.datetime.combine(
+            timezone.localtime(starts_at, board.zone).date(), dt.time(), board.zone
+        )
+        starts_at, planned_end_at = midnight, None
+    if Meeting.objects.filter(board=board, starts_at=starts_at).exists():
+        raise InvalidSchedule(
+            f"{board} already has a meeting starting {when(starts_at)}; choose another time."
+        )
+    try:
+        with transaction.atomic():
+            meeting = Meeting.objects.create(
+                board=board,
+                title=title.strip(),
+                kind=kind,
+                starts_at=starts_at,
+                time_of_day_known=time_of_day_known,
+                planned_end_at=planned_end_at,
+                location=location.strip(),
+                dial_in=dial_in.strip(),
+                chair=chair,
+                minute_taker=minute_taker,
+            )
+    except IntegrityError as error:
+        # Another officer scheduled one at the same moment since the check above.
+        raise InvalidSchedule(
+            f"{board} already has a meeting starting then; choose another time."
+        ) from error
     audit.record(
         board=board,
         actor=actor,
         action="meeting.schedule",
         target=meeting,
-        summary=f"Scheduled the meeting “{meeting.title}” for {day(starts_at)}",
+        summary=f"Scheduled the {meeting.get_kind_display().lower()} meeting “{meeting.title}” "
+        f"for {day(meeting.date)}",
     )
     return meeting
 
 
+# Starting further than this from the scheduled time is probably a mistake (the wrong meeting,
+# or the wrong day), so it is asked about; if meant, the meeting is recorded as held that day.
+START_CONFIRM_AFTER = dt.timedelta(hours=12)
+
+
+def start_is_far_from_schedule(meeting: Meeting, at: dt.datetime) -> bool:
+    if not meeting.time_of_day_known:
+        return timezone.localtime(at, meeting.board.zone).date() != meeting.date
+    return abs(at - meeting.starts_at) > START_CONFIRM_AFTER
+
+
 @transaction.atomic
-def meeting_start(*, meeting: Meeting, actor, at: dt.datetime | None = None) -> Meeting:
+def meeting_start(
+    *,
+    meeting: Meeting,
+    actor,
+    at: dt.datetime | None = None,
+    confirm_other_day: bool = False,
+) -> Meeting:
+    """Open the meeting. Starting far from the scheduled time needs `confirm_other_day`, and
+    then the meeting is held (and listed) on the real day, its planned start kept beside it.
+    Starting without quorum is allowed, as boards do: the record says so."""
     locked = _locked(meeting)
     if locked.is_in_progress:
         raise MeetingNotOpen("The meeting is already in progress.")
     if locked.is_adjourned:
         raise MeetingAlreadyAdjourned("The meeting was adjourned; it cannot start again.")
     now = _now(at)
+    fields = ["status", "started_at"]
+    if start_is_far_from_schedule(locked, now):
+        if not confirm_other_day:
+            raise StartNeedsConfirmation(
+                f"This meeting is scheduled for {starts_text(locked)}, not now. Start it anyway? "
+                f"It will be recorded as held on {day(now)}."
+            )
+        if Meeting.objects.filter(board=locked.board, starts_at=now).exclude(pk=locked.pk).exists():
+            raise MeetingNotOpen("Another meeting of the board starts at this very moment.")
+        locked.scheduled_for = locked.starts_at
+        locked.starts_at = now
+        locked.time_of_day_known = True
+        if locked.planned_end_at is not None:
+            locked.planned_end_at = now + (locked.planned_end_at - locked.scheduled_for)
+        fields += ["scheduled_for", "starts_at", "time_of_day_known", "planned_end_at"]
     locked.status = MeetingStatus.IN_PROGRESS
     locked.started_at = now
-    locked.save(update_fields=["status", "started_at"])
+    locked.save(update_fields=fields)
     first = locked.items.in_order().first()
     if first is not None and locked.current_item_id is None:
         _open_item(locked, first, now)
+    moved = f", scheduled for {day(locked.scheduled_for)}" if "scheduled_for" in fields else ""
     _recorded(
         locked,
         actor=actor,
         action="meeting.start",
         target=locked,
-        summary=f"Started the meeting “{locked.title}” at {when(now, 'time')}",
+        summary=f"Started the meeting “{locked.title}” at {when(now, 'time')}{moved}",
     )
     return locked
 
@@ -361,7 +439,153 @@ def item_summary_update(
     return item
 
 
+@transaction.atomic
+def agenda_item_remove(*, item: AgendaItem, actor) -> None:
+    """Take an item off the agenda before the meeting starts (once discussed, it is record)."""
+    locked = _locked(item.meeting)
+    if not locked.is_scheduled:
+        raise InvalidAgendaChange(
+            "Items come off the agenda only before the meeting starts; "
+            "once it has started, leave the item undiscussed (it can be carried over)."
+        )
+    item = AgendaItem.objects.filter(pk=item.pk, meeting=locked).first()
+    if item is None:
+        raise InvalidAgendaChange("That item is not on this meeting's agenda.")
+    title = item.title
+    item.delete()
+    items = list(locked.items.in_order().only("pk", "position"))
+    for position, each in enumerate(items, start=1):
+        each.position = position
+    AgendaItem.objects.bulk_update(items, ["position"])
+    _recorded(
+        locked,
+        actor=actor,
+        action="agenda_item.remove",
+        target=locked,
+        summary=f"Removed “{title}” from the agenda of “{locked.title}”",
+    )
+
+
+def unfinished_items_before(meeting: Meeting) -> list[AgendaItem]:
+    """Items of the board's last adjourned meeting before this one that were never taken up,
+    and not yet carried over onto this meeting."""
+    previous = (
+        Meeting.objects.filter(
+            board_id=meeting.board_id,
+            status=MeetingStatus.ADJOURNED,
+            starts_at__lt=meeting.starts_at,
+        )
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
+    if previous is None:
+        return []
+    return list(
+        previous.items.in_order()
+        .filter(started_at__isnull=True)
+        .exclude(carried_to__meeting=meeting)
+        .select_related("presenter", "meeting")
+    )
+
+
+@transaction.atomic
+def agenda_items_carry_over(
+    *, meeting: Meeting, items: list[AgendaItem], actor
+) -> list[AgendaItem]:
+    """Put unfinished items of the last meeting at the end of this one's agenda."""
+    locked = _locked(meeting)
+    if not locked.is_scheduled:
+        raise InvalidAgendaChange("Carry items over before the meeting starts.")
+    offered = {item.pk: item for item in unfinished_items_before(locked)}
+    chosen = [offered.get(item.pk) for item in items]
+    if not chosen or None in chosen:
+        raise InvalidAgendaChange("Choose items left unfinished at the last meeting.")
+    last = locked.items.order_by("-position").values_list("position", flat=True).first() or 0
+    carried = []
+    for position, source in enumerate(chosen, start=last + 1):
+        carried.append(
+            AgendaItem.objects.create(
+                meeting=locked,
+                position=position,
+                title=source.title,
+                kind=source.kind,
+                planned_minutes=source.planned_minutes,
+                presenter=source.presenter,
+                description=source.description,
+                board_only=source.board_only,
+                embargo_until=source.embargo_until,
+                carried_from=source,
+            )
+        )
+    _recorded(
+        locked,
+        actor=actor,
+        action="agenda_item.carry_over",
+        target=locked,
+        summary=f"Carried over {', '.join(f'“{c.title}”' for c in carried)} "
+        f"onto the agenda of “{locked.title}”",
+        data={"items": [c.pk for c in carried], "from": [c.pk for c in chosen]},
+    )
+    return carried
+
+
+@transaction.atomic
+def agenda_publish(*, meeting: Meeting, actor, at: dt.datetime | None = None) -> Meeting:
+    """Show the agenda to the whole board (officers see it as it is built)."""
+    locked = _locked(meeting)
+    if not locked.is_scheduled:
+        raise InvalidAgendaChange("The meeting has started; its agenda is already public.")
+    if not locked.items.exists():
+        raise InvalidAgendaChange("The agenda is empty. Add an item before publishing it.")
+    first = locked.agenda_published_at is None
+    locked.agenda_published_at = _now(at)
+    locked.save(update_fields=["agenda_published_at"])
+    _recorded(
+        locked,
+        actor=actor,
+        action="meeting.publish_agenda",
+        target=locked,
+        summary=f"{'Published' if first else 'Republished'} the agenda of “{locked.title}”",
+    )
+    return locked
+
+
 # -- Attendance ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def apologies_send(*, meeting: Meeting, person, actor) -> Attendance:
+    """`person` will not attend: said ahead of the meeting, by them or by a secretary."""
+    locked = _locked(meeting)
+    if not locked.is_scheduled:
+        raise ApologiesRefused(
+            "Apologies are sent before the meeting; once it has started, the chair records "
+            "attendance."
+        )
+    return attendance_mark(
+        meeting=locked, person=person, status=AttendanceStatus.APOLOGIES, actor=actor
+    )
+
+
+@transaction.atomic
+def apologies_withdraw(*, meeting: Meeting, person, actor) -> None:
+    """`person` will attend after all: their apologies are taken back."""
+    locked = _locked(meeting)
+    if not locked.is_scheduled:
+        raise ApologiesRefused("The meeting has started; the chair records who is here.")
+    attendance = Attendance.objects.filter(
+        meeting=locked, person=person, status=AttendanceStatus.APOLOGIES
+    ).first()
+    if attendance is None:
+        raise ApologiesRefused(f"{person} has sent no apologies for this meeting.")
+    attendance.delete()
+    _recorded(
+        locked,
+        actor=actor,
+        action="attendance.withdraw_apologies",
+        target=locked,
+        summary=f"Withdrew the apologies of {person} for “{locked.title}”",
+    )
 
 
 @transaction.atomic

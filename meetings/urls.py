@@ -1,12 +1,27 @@
 from django.urls import path
 
-from meetings import views
+from meetings import planning, views
 
 app_name = "meetings"
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting_list"),
+    path("schedule/", planning.meeting_schedule, name="meeting_schedule"),
     path("<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path("<int:meeting_id>/agenda/", planning.agenda_plan, name="agenda_plan"),
+    path(
+        "<int:meeting_id>/agenda/carry-over/",
+        planning.agenda_carry_over,
+        name="agenda_carry_over",
+    ),
+    path("<int:meeting_id>/agenda/publish/", planning.agenda_publish, name="agenda_publish"),
+    path("<int:meeting_id>/agenda/<int:item_id>/move/", planning.agenda_move, name="agenda_move"),
+    path(
+        "<int:meeting_id>/agenda/<int:item_id>/remove/",
+        planning.agenda_remove,
+        name="agenda_remove",
+    ),
+    path("<int:meeting_id>/apologies/", planning.apologies, name="apologies"),
     path("<int:meeting_id>/live/<str:token>/", views.meeting_live, name="meeting_live"),
     path("<int:meeting_id>/console/", views.live_console, name="live_console"),
     path("<int:meeting_id>/console/start/", views.console_start, name="console_start"),

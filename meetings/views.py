@@ -6,6 +6,7 @@ with a redirect (or the whole page with the error), so the console works without
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zoneinfo
 
@@ -24,11 +25,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from governance.access import get_board_for
 from governance.models import Board, Seat, Standing, User
 from meetings import services
-from meetings.access import can_record, get_meeting_for, require_recorder
-from meetings.errors import DomainError, SpeakerAmbiguous, SpeakerUnknown, StaleSummary
+from meetings.access import can_plan, can_record, get_meeting_for, require_recorder
+from meetings.errors import (
+    DomainError,
+    SpeakerAmbiguous,
+    SpeakerUnknown,
+    StaleSummary,
+    StartNeedsConfirmation,
+)
 from meetings.forms import AgendaItemForm, AttendanceForm, GuestForm, NoteForm, SummaryForm
-from meetings.models import AgendaItem, Attendance, Meeting, MeetingStatus, Note
-from meetings.queries import meeting_record, roll_call
+from meetings.models import (
+    LATE_START_GRACE,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingStatus,
+    Note,
+)
+from meetings.queries import expectation_for, meeting_record, quorum_of, roll_call
 
 CONSOLE = "meetings/live_console.html"
 DETAIL = "meetings/meeting_detail.html"
@@ -58,7 +72,7 @@ def meeting_list(request: HttpRequest, board_slug: str) -> HttpResponse:
             "standing": standing,
             "upcoming": list(meetings.upcoming(now)),
             "past": list(meetings.past(now)),
-            "may_schedule": standing.is_officer or request.user.is_staff,
+            "may_schedule": can_plan(request.user, standing),
         },
     )
 
@@ -68,6 +82,11 @@ def meeting_detail(request: HttpRequest, board_slug: str, meeting_id: int) -> Ht
     board, standing, meeting = get_meeting_for(request.user, board_slug, meeting_id)
     template = DETAIL + ("#record" if request.htmx else "")
     context = _detail_context(request.user, board, standing, meeting)
+    if meeting.is_scheduled and not request.htmx:
+        attendances = context["record"].attendances
+        context["your_attendance"] = _attendance_of(request.user, standing, attendances)
+        if context["may_plan"]:
+            context["expectation"] = expectation_for(meeting, attendances)
     response = render(request, template, context)
     response["X-Live-Version"] = str(meeting.live_version)
     return response
@@ -80,9 +99,36 @@ def _detail_context(user, board: Board, standing: Standing, meeting: Meeting) ->
         "meeting": meeting,
         "record": meeting_record(meeting),
         "may_record": can_record(user, standing, meeting),
-        "live_url": live_url_for(meeting, user) if meeting.is_in_progress else "",
+        "may_plan": can_plan(user, standing, meeting),
+        "live_url": live_url_for(meeting, user) if follows_live(meeting) else "",
         "today": timezone.localdate(),
     }
+
+
+def _attendance_of(user, standing: Standing, attendances: list[Attendance]):
+    """The viewer's own attendance ahead of the meeting: recorded, or expected by their seat."""
+    for attendance in attendances:
+        if attendance.person_id == user.pk:
+            return attendance
+    if not standing.seats:
+        return None
+    organisation = standing.organisation
+    return Attendance(person=user, organisation_name=organisation.name if organisation else "")
+
+
+# A page of a meeting due to start within this long follows it, so that it goes live when the
+# chair starts (a page opened earlier than this is reloaded by then, or says it is not live).
+FOLLOW_AHEAD = dt.timedelta(hours=6)
+
+
+def follows_live(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    """Pages of a meeting in progress, or of one about to start, poll for its changes."""
+    if meeting.is_in_progress:
+        return True
+    if not meeting.is_scheduled:
+        return False
+    now = now or timezone.now()
+    return now - LATE_START_GRACE <= meeting.starts_at <= now + FOLLOW_AHEAD
 
 
 def live_url_for(meeting: Meeting, user) -> str:
@@ -119,6 +165,7 @@ def meeting_live(
     if request.GET.get("v") == str(version):
         response = HttpResponse(status=STOP_POLLING if status == MeetingStatus.ADJOURNED else 204)
         response["X-Live-Version"] = str(version)
+        response["X-Meeting-Status"] = status
         return response
     # Something changed: whatever is said from here on is said only to a current member.
     user = User.objects.filter(pk=claim.get("u"), is_active=True).first()
@@ -128,6 +175,7 @@ def meeting_live(
     if request.GET.get("probe"):
         response = HttpResponse(status=200)
         response["X-Live-Version"] = str(meeting.live_version)
+        response["X-Meeting-Status"] = meeting.status
         return response
     with timezone.override(_zone_of(user, board)):
         # The record reads the same for every member in one time zone who may (or may not)
@@ -143,6 +191,7 @@ def meeting_live(
             cache.set(key, html, RECORD_CACHE_SECONDS)
     response = HttpResponse(html, status=STOP_POLLING if meeting.is_adjourned else 200)
     response["X-Live-Version"] = str(meeting.live_version)
+    response["X-Meeting-Status"] = meeting.status
     return response
 
 
@@ -254,10 +303,25 @@ def live_console(request: HttpRequest, board_slug: str, meeting_id: int) -> Http
 def console_start(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
     board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
     try:
-        services.meeting_start(meeting=meeting, actor=request.user)
+        started = services.meeting_start(
+            meeting=meeting,
+            actor=request.user,
+            confirm_other_day=request.POST.get("confirm_other_day") == "1",
+        )
+    except StartNeedsConfirmation as error:
+        return _console_error(
+            request, board_slug, meeting_id, "console", "head", error, confirm_start=True
+        )
     except DomainError as error:
         return _console_error(request, board_slug, meeting_id, "console", "head", error)
-    return _console_response(request, board_slug, meeting_id, "console", saved="Meeting started")
+    quorum = quorum_of(started)
+    saved = "Meeting started"
+    if not quorum.is_quorate:
+        # Boards do start inquorate (to hear reports while people arrive); say so plainly.
+        saved = f"Meeting started without quorum ({quorum.label}); it is recorded so"
+    return _console_response(
+        request, board_slug, meeting_id, "console", saved=saved, start_notice=saved
+    )
 
 
 @require_POST
@@ -558,9 +622,12 @@ def item_edit(request: HttpRequest, board_slug: str, meeting_id: int, item_id: i
 
 
 def _safe_next(request: HttpRequest, meeting: Meeting) -> str:
-    console = reverse("meetings:live_console", args=[meeting.board.slug, meeting.pk])
+    allowed = {
+        reverse(f"meetings:{name}", args=[meeting.board.slug, meeting.pk])
+        for name in ("live_console", "agenda_plan")
+    }
     wanted = request.POST.get("next") or request.GET.get("next") or ""
-    return console if wanted == console else meeting.get_absolute_url()
+    return wanted if wanted in allowed else meeting.get_absolute_url()
 
 
 def _presenters(board: Board, meeting: Meeting):

@@ -29,3 +29,21 @@ def statement(text: str) -> SafeString:
 def paragraphs(text: str) -> SafeString:
     """Background or a summary: paragraphs, links made clickable."""
     return linebreaks_filter(mark_safe(_linked(text or "")), autoescape=False)  # noqa: S308
+
+
+@register.filter
+def starts(meeting) -> str:
+    """When a meeting starts, in the viewer's zone; its day alone when the time is unknown."""
+    from meetings.services import starts_text
+
+    return starts_text(meeting)
+
+
+@register.filter
+def planned_total(items) -> str:
+    """'1 h 35 min planned' from the items' planned minutes (items without a plan add nothing)."""
+    minutes = sum(item.planned_minutes or 0 for item in items)
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"

@@ -8,3 +8,9 @@ function focusFirstInvalid(root = document) {
 
 document.addEventListener("DOMContentLoaded", () => focusFirstInvalid());
 document.addEventListener("htmx:afterSettle", (event) => focusFirstInvalid(event.target));
+
+// Irreversible actions ask once, in words: a form with data-confirm="Remove … ?".
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset?.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});

@@ -1,12 +1,44 @@
-// The chair's live console: keyboard first. Enter saves a note, drafts survive every swap,
-// failures are said next to the box that failed, and changes by a co-recorder appear by polling.
+// The chair's live console: keyboard first. Enter saves a note, drafts survive every swap (and
+// following a link: they are kept in localStorage per meeting and item until saved), failures
+// are said next to the box that failed, and changes by a co-recorder appear by polling.
 import { startPolling } from "./live_poll.js";
 
-const drafts = new Map(); // "note" or "summary:<item id>" -> unsaved text
+const memory = new Map(); // used only where localStorage is refused (private modes, quotas)
 
 function consoleEl() {
   return document.getElementById("console");
 }
+
+// Drafts are named "note:<item id>" or "summary:<item id>"; a summary draft remembers the version
+// it was written against, so restoring it over a newer save leads to the "merge" conflict.
+const drafts = {
+  key(name) {
+    return `boardroom:draft:${consoleEl()?.dataset.meeting}:${name}`;
+  },
+  get(name) {
+    try {
+      const raw = localStorage.getItem(this.key(name));
+      return raw === null ? undefined : JSON.parse(raw);
+    } catch {
+      return memory.get(name);
+    }
+  },
+  set(name, value) {
+    try {
+      localStorage.setItem(this.key(name), JSON.stringify(value));
+    } catch {
+      memory.set(name, value);
+    }
+  },
+  delete(name) {
+    memory.delete(name);
+    try {
+      localStorage.removeItem(this.key(name));
+    } catch {
+      // Nothing stored there.
+    }
+  },
+};
 
 function configureHtmx() {
   // 422 (bad input) and 409 (someone else saved first) carry the form back with the message.
@@ -19,25 +51,48 @@ function configureHtmx() {
   ];
 }
 
-function rememberDrafts() {
+function noteBox() {
   const note = document.getElementById("note-text");
-  if (note && note.value.trim()) drafts.set("note", note.value);
+  return note?.form?.dataset.item ? { note, name: `note:${note.form.dataset.item}` } : {};
+}
+
+function summaryBox() {
   const summary = document.getElementById("summary-text");
   const form = document.getElementById("summary-form");
-  if (summary && form && summary.value !== summary.defaultValue) {
-    drafts.set(`summary:${form.dataset.item}`, summary.value);
+  return summary && form ? { summary, form, name: `summary:${form.dataset.item}` } : {};
+}
+
+function rememberDrafts() {
+  const { note, name } = noteBox();
+  if (note) {
+    if (note.value.trim()) drafts.set(name, note.value);
+    else drafts.delete(name);
+  }
+  const { summary, form, name: summaryName } = summaryBox();
+  if (summary && !summary.closest(".error-summary")) {
+    if (summary.value !== summary.defaultValue) {
+      drafts.set(summaryName, { text: summary.value, version: form.elements.version?.value });
+    } else if (!form.querySelector('[aria-invalid="true"]')) drafts.delete(summaryName);
   }
 }
 
 function restoreDrafts() {
-  const note = document.getElementById("note-text");
-  if (note && !note.value && drafts.has("note")) note.value = drafts.get("note");
-  const form = document.getElementById("summary-form");
-  const summary = document.getElementById("summary-text");
-  const key = form && `summary:${form.dataset.item}`;
-  if (summary && key && drafts.has(key) && !summary.closest(".error-summary")) {
-    if (summary.value === summary.defaultValue) summary.value = drafts.get(key);
+  const { note, name } = noteBox();
+  const kept = note && drafts.get(name);
+  if (note && !note.value && typeof kept === "string") note.value = kept;
+  const { summary, form, name: summaryName } = summaryBox();
+  const draft = summary && drafts.get(summaryName);
+  if (draft?.text !== undefined && !summary.closest(".error-summary") && summary.value === summary.defaultValue) {
+    summary.value = draft.text;
+    // Saved against the version it was written on: if someone saved since, the server says so.
+    if (form.elements.version && draft.version) form.elements.version.value = draft.version;
   }
+}
+
+function hasUnsavedText() {
+  const { note } = noteBox();
+  const { summary } = summaryBox();
+  return Boolean(note?.value.trim()) || (summary && summary.value !== summary.defaultValue);
 }
 
 function showSaved(text) {
@@ -135,10 +190,11 @@ function start() {
     const status = event.detail.xhr?.status;
     if (form?.id === "note-form" && status === 200) {
       // Saved. Anything typed after pressing Enter, while the save was on its way, stays.
-      const typed = drafts.get("note") ?? "";
+      const name = `note:${form.dataset.item}`;
+      const typed = drafts.get(name) ?? "";
       const rest = typed.startsWith(submittedNote) ? typed.slice(submittedNote.length).trim() : typed;
-      if (rest && typed !== submittedNote) drafts.set("note", rest);
-      else drafts.delete("note");
+      if (rest && typed !== submittedNote) drafts.set(name, rest);
+      else drafts.delete(name);
     }
     if (form?.id === "summary-form" && status === 200) drafts.delete(`summary:${form.dataset.item}`);
   });
@@ -179,6 +235,22 @@ function start() {
   });
   document.body.addEventListener("meetings:saved", (event) => showSaved(event.detail.value));
 
+  // Every keystroke is kept, so following a link (or a crash) loses nothing; leaving with
+  // unsaved text still asks first.
+  document.addEventListener("input", (event) => {
+    if (event.target.id === "note-text" || event.target.id === "summary-text") rememberDrafts();
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (!hasUnsavedText() || leavingBySubmit) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+  document.addEventListener("submit", (event) => {
+    // A plain (non-htmx) form post from the console reloads the page on purpose.
+    if (!event.target.hasAttribute("hx-post")) leavingBySubmit = true;
+  });
+  restoreDrafts();
+
   const root = consoleEl();
   poller = startPolling({
     url: root.dataset.liveUrl,
@@ -191,6 +263,7 @@ function start() {
 }
 
 let poller = null;
+let leavingBySubmit = false;
 
 // Someone else (a co-recorder) changed the record: refresh what cannot hold the chair's typing.
 function refreshFromOthers() {

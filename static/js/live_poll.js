@@ -1,10 +1,20 @@
 // Polls a meeting's live URL without the session cookie: an unchanged poll is one query and an
 // empty 204; a changed one returns the new record (or, with probe, just the new version).
-// Status 286 means the meeting is adjourned: stop.
+// Status 286 means the meeting is adjourned: stop. Every answer names the meeting's status in
+// X-Meeting-Status; onStatus hears it, and onTrouble hears a failed poll (the next may succeed).
 
 export const STOP = 286;
 
-export function startPolling({ url, version, interval = 1000, probe = false, onChange, onStop }) {
+export function startPolling({
+  url,
+  version,
+  interval = 1000,
+  probe = false,
+  onChange,
+  onStop,
+  onStatus,
+  onTrouble,
+}) {
   let known = String(version);
   let timer = null;
   let stopped = false;
@@ -22,17 +32,21 @@ export function startPolling({ url, version, interval = 1000, probe = false, onC
         headers: { Accept: "text/html" },
       });
       const newVersion = response.headers.get("X-Live-Version");
+      if (response.status >= 500) throw new Error(`server answered ${response.status}`);
       if (response.status === 200 || (response.status === STOP && newVersion !== known)) {
         const html = probe ? "" : await response.text();
         if (newVersion) known = newVersion;
         await onChange(html, known);
       }
+      const status = response.headers.get("X-Meeting-Status");
+      if (status) onStatus?.(status);
       if (response.status === STOP) stop("adjourned");
       // 403: the token expired or its person left; 404: no longer on the board. Either way
       // asking again would only cost the server.
       else if (response.status === 403 || response.status === 404) stop("expired");
     } catch {
-      // A dropped connection: try again on the next tick.
+      // A dropped connection or a failing server: say so, and try again on the next tick.
+      onTrouble?.();
     } finally {
       inFlight = false;
     }

@@ -39,7 +39,7 @@ function applyRecord(html) {
     if (!old || old.outerHTML !== block.outerHTML) changed.push(id);
   }
   current.replaceChildren(...incoming.childNodes);
-  for (const name of ["data-live", "data-live-version"]) {
+  for (const name of ["data-live-version", "data-meeting-status"]) {
     if (incoming.hasAttribute(name)) current.setAttribute(name, incoming.getAttribute(name));
     else current.removeAttribute(name);
   }
@@ -58,15 +58,53 @@ function applyRecord(html) {
   else if (changed.length) announce("The meeting record was updated");
 }
 
+// The indicator beside the page's head says, in words, whether the page follows the meeting:
+// waiting for the start, live, reconnecting (a poll failed; the next one may work), or ended.
+const STATES = {
+  waiting: "Waiting for the start: this page goes live when the chair starts the meeting",
+  live: "Live: this page follows the meeting",
+  reconnecting: "Reconnecting: the last update failed; trying again",
+  ended: "Ended: the meeting is adjourned; this page no longer updates",
+  expired: "Not following: live updates stopped; reload the page to resume",
+};
+
+function setState(indicator, state) {
+  if (indicator.dataset.state === state) return;
+  indicator.dataset.state = state;
+  const text = indicator.querySelector("[data-live-text]");
+  if (text) text.textContent = STATES[state];
+}
+
+function stateFor(status) {
+  if (status === "in_progress") return "live";
+  if (status === "adjourned") return "ended";
+  return "waiting";
+}
+
 function start() {
-  const wrapper = document.getElementById("live-record");
+  const indicator = document.getElementById("live-indicator");
+  if (!indicator?.dataset.liveUrl) return;
   const record = document.getElementById("record");
-  if (!wrapper?.dataset.liveUrl || record?.dataset.live !== "on") return;
+  let status = record?.dataset.meetingStatus ?? (indicator.dataset.state === "live" ? "in_progress" : "scheduled");
   startPolling({
-    url: wrapper.dataset.liveUrl,
-    version: record.dataset.liveVersion,
-    onChange: (html) => applyRecord(html),
+    url: indicator.dataset.liveUrl,
+    version: indicator.dataset.liveVersion,
+    // A page without the record (the agenda being built) asks only whether anything changed.
+    probe: !record,
+    onChange: (html) => {
+      if (record) applyRecord(html);
+      else indicator.querySelector("[data-live-reload]")?.removeAttribute("hidden");
+    },
+    onStatus: (now) => {
+      if (now !== status && now === "in_progress") announce("The meeting has started.");
+      status = now;
+      setState(indicator, stateFor(now));
+      // Apologies and expectations are for before the start; once it runs, the roll call rules.
+      if (now !== "scheduled") for (const el of document.querySelectorAll("[data-before-start]")) el.hidden = true;
+    },
+    onTrouble: () => setState(indicator, "reconnecting"),
     onStop: (why) => {
+      setState(indicator, why === "adjourned" ? "ended" : "expired");
       if (why === "adjourned") announce("The meeting is adjourned; this page no longer updates.");
       if (why === "expired") announce("Live updates stopped; reload the page to resume.");
     },

@@ -180,7 +180,7 @@ def test_starting_an_adjourned_or_adjourning_a_scheduled_meeting_is_refused(cast
     meeting = MeetingFactory(board=cast.board)
     AgendaItemFactory(meeting=meeting)
     if name == "console_start":
-        services.meeting_start(meeting=meeting, actor=cast.alice)
+        services.meeting_start(meeting=meeting, actor=cast.alice, at=meeting.starts_at)
         services.meeting_adjourn(meeting=meeting, actor=cast.alice)
     before = (snapshot(), Meeting.objects.get(pk=meeting.pk).status)
     response = chair.post(url(meeting, name), headers=HTMX)

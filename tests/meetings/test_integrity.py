@@ -73,7 +73,7 @@ def test_a_note_never_lands_after_an_adjournment_it_did_not_see(cast):
 def test_a_recorder_locks_the_meeting_and_not_the_board(cast):
     meeting = MeetingFactory(board=cast.board)
     with CaptureQueriesContext(connection) as queries:
-        services.meeting_start(meeting=meeting, actor=cast.alice)
+        services.meeting_start(meeting=meeting, actor=cast.alice, at=meeting.starts_at)
     locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
     if not connection.features.has_select_for_update:
         assert locking == []
@@ -132,7 +132,7 @@ def test_two_starts_at_once_start_the_meeting_once(cast):
 
     def start(actor):
         return lambda: services.meeting_start(
-            meeting=Meeting.objects.get(pk=meeting.pk), actor=actor
+            meeting=Meeting.objects.get(pk=meeting.pk), actor=actor, at=meeting.starts_at
         )
 
     results = race(start(cast.alice), start(cast.sam))

@@ -4,6 +4,7 @@ it, and what bad input says (and that it saves nothing)."""
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from governance.models import AuditEntry
 from meetings import services
@@ -357,7 +358,7 @@ def test_items_reorder_and_edit(cast, client_for, meeting):
 
 
 def test_start_and_adjourn(cast, client_for):
-    meeting = MeetingFactory(board=cast.board)
+    meeting = MeetingFactory(board=cast.board, starts_at=timezone.now())
     AgendaItemFactory(meeting=meeting, title="Opening")
     client = client_for(cast.sam)
     started = client.post(url(meeting, "console_start"), headers=HTMX)

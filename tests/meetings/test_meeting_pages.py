@@ -75,7 +75,9 @@ def test_list_puts_upcoming_and_past_apart(cast, client_for):
 
 def test_empty_list_says_what_to_do(cast, client_for):
     text = client_for(cast.victor).get(list_url(cast.board)).text
-    assert "No meeting scheduled. The secretary can schedule one in Admin" in text
+    assert "No meeting scheduled. The chair or secretary will schedule the next one" in text
+    text = client_for(cast.sam).get(list_url(cast.board)).text
+    assert "No meeting scheduled. <a href=" in text and "Schedule one</a>" in text
 
 
 def test_record_shows_attendance_quorum_notes_and_summary(cast, client_for):
@@ -106,6 +108,7 @@ def test_record_marks_embargoed_and_confidential_items(cast, client_for):
         board_only=True,
         embargo_until=timezone.localdate() + dt.timedelta(days=20),
     )
+    services.agenda_publish(meeting=meeting, actor=cast.sam)
     text = client_for(cast.victor).get(detail_url(meeting)).text
     assert "Board only" in text
     assert "Embargoed until" in text
@@ -244,10 +247,10 @@ def test_the_shared_render_never_gives_a_member_the_recorders_words(cast):
     meeting = started_meeting(cast.board, with_items=0)
     meeting.refresh_from_db()
     chair = poller(meeting, cast.alice)(Client(), 0)
-    assert "Add items in the live console" in chair.text
+    assert "Build it on the agenda page or in the live console" in chair.text
     member = poller(meeting, cast.victor)(Client(), 0)
     assert member.status_code == 200
-    assert "Add items in the live console" not in member.text
+    assert "Build it on the agenda page" not in member.text
     assert "The chair or secretary will add it" in member.text
     assert "/live/" not in member.text and "/console/" not in member.text
 

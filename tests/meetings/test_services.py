@@ -87,7 +87,7 @@ def test_every_change_is_audited_and_bumps_the_live_version(cast):
         lambda m: services.attendance_mark(
             meeting=m, person=cast.victor, status="present", actor=cast.alice
         ),
-        lambda m: services.meeting_start(meeting=m, actor=cast.alice),
+        lambda m: services.meeting_start(meeting=m, actor=cast.alice, at=m.starts_at),
         lambda m: services.note_record(item=m.items.get(), text="Victor: hi", author=cast.alice),
         lambda m: services.item_summary_update(
             item=m.items.get(), summary="S", expected_version=0, actor=cast.alice
