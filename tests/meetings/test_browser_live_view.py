@@ -79,4 +79,5 @@ def test_member_sees_a_new_note_within_two_seconds_without_reloading(cast, new_p
     chair.once("dialog", lambda dialog: dialog.accept())
     chair.get_by_role("button", name="Adjourn").click()
     expect(member.locator("[data-status]").first).to_contain_text("Adjourned", timeout=2_000)
-    expect(member.locator("#record")).not_to_have_attribute("data-live", "on")
+    expect(member.locator("#record")).to_have_attribute("data-meeting-status", "adjourned")
+    expect(member.locator("#live-indicator")).to_have_attribute("data-state", "ended")

@@ -276,7 +276,7 @@ def test_poll_stops_once_adjourned(cast):
     response = poll(Client(), meeting, cast.victor, known)
     assert response.status_code == 286
     assert "Adjourned" in response.text
-    assert 'data-live="on"' not in response.text
+    assert 'data-meeting-status="adjourned"' in response.text
     meeting.refresh_from_db()
     again = poll(Client(), meeting, cast.victor, meeting.live_version)
     assert again.status_code == 286 and again.content == b""
