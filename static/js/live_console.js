@@ -258,6 +258,16 @@ function start() {
     interval: 2000,
     probe: true,
     onChange: () => refreshFromOthers(),
+    // Started or adjourned by a co-recorder: the whole console changes (drafts are kept).
+    onStatus: (status) => {
+      const now = consoleEl();
+      if (!now || status === "scheduled") return;
+      const running = now.dataset.inProgress === "true";
+      if ((status === "in_progress") !== running || status === "adjourned") {
+        if (status === "adjourned" && !running) return;
+        htmx.ajax("GET", `${now.dataset.consoleUrl}?piece=console`, { target: "#console", swap: "outerHTML" });
+      }
+    },
   });
   document.getElementById("note-text")?.focus();
 }

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from meetings.models import Attendance, Note
@@ -14,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_chair_marks_attendance_until_quorate_and_records_a_note(cast, new_page, live_server):
-    meeting = MeetingFactory(board=cast.board, title="March 2024")
+    meeting = MeetingFactory(board=cast.board, title="March 2024", starts_at=timezone.now())
     AgendaItemFactory(meeting=meeting, title="Budget Update")
     page = new_page(cast.alice)
     page.goto(
