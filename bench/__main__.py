@@ -28,6 +28,7 @@ from bench.infra import ROOT, Environment, log
 from bench.scenarios import (
     Plan,
     Row,
+    client_check,
     control_rows,
     controls,
     growth,
@@ -82,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
                 # One set of controls per server: every ratio is to the same run and server.
                 control = controls("+".join(sizes), chair_base, manifests[sizes[0]], plan)
                 rows += control_rows("+".join(sizes), control)
+                rows.append(client_check("+".join(sizes), chair_base, plan, control))
                 for size in sizes:
                     manifest = manifests[size]
                     readings[size] = reading(size, chair_base, manifest, plan, control)

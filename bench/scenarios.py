@@ -86,6 +86,28 @@ def control_rows(size: str, control: dict[str, Figures]) -> list[Row]:
     return [Row(size, names[key], figures, 1.0, "") for key, figures in control.items()]
 
 
+def client_check(size: str, base: str, plan: Plan, control: dict[str, Figures]) -> Row:
+    """The paced client, unpaced on the plain control: if it keeps up with wrk there, it is not
+    what limits the watching figures."""
+
+    async def run() -> list[Reply]:
+        replies: list[Reply] = []
+        stop = time.monotonic() + plan.seconds
+
+        async def loop() -> None:
+            while time.monotonic() < stop:
+                replies.append(await fetch(Client(base), "/bench/fortunes/plain/"))
+
+        await asyncio.gather(*(loop() for _ in range(plan.connections)))
+        return replies
+
+    log(f"{size}: asyncio client against the plain control")
+    figures = figures_of(asyncio.run(run()), plan.seconds)
+    ratio = figures.rate / control["plain"].rate
+    verdict = judge([(ratio >= 0.8, f"{ratio:.2f} of wrk: the client may be the bottleneck")])
+    return Row(size, "client check: asyncio client on the plain control", figures, ratio, verdict)
+
+
 def reading(
     size: str, base: str, manifest: dict, plan: Plan, control: dict[str, Figures]
 ) -> list[Row]:
@@ -359,6 +381,8 @@ def watching(
             ),
         )
     )
+    if instances > 1:
+        rows.append(both_instances_agree(size, [watch_base, chair_base], manifest, writes))
     for action, replies in writes.items():
         figures = figures_of(replies, seconds)
         figures.queries = max((reply.queries for reply in replies), default=None)
@@ -379,6 +403,30 @@ def watching(
             )
         )
     return rows
+
+
+def both_instances_agree(size: str, bases: list[str], manifest: dict, writes) -> Row:
+    """After the chair's last write (to one server), every server answers its version."""
+    last = max(
+        (
+            int(reply.headers.get("x-live-version", 0))
+            for replies in writes.values()
+            for reply in replies
+        ),
+        default=0,
+    )
+    path = manifest["live"]["watchers"][0] + "?v=0&probe=1"
+    started = time.monotonic()
+    versions = []
+    while time.monotonic() - started < 2:
+        versions = [int(probe(Client(base), path)["version"] or 0) for base in bases]
+        if min(versions) >= last:
+            break
+        time.sleep(0.05)
+    waited = (time.monotonic() - started) * 1000
+    figures = Figures(rate=0, p50=waited, p95=waited, p99=waited, errors=0, requests=len(bases))
+    verdict = judge([(min(versions) >= last, f"versions {versions}, chair wrote {last}")])
+    return Row(size, "instances: each server shows the chair's last change", figures, None, verdict)
 
 
 def not_yet(size: str) -> list[Row]:
