@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import time
 
 import segno
@@ -44,15 +45,26 @@ PENDING_KEY = "signin_pending"
 # -- Who is asking: used by django-axes and the reset throttle --------------------------------
 
 
-def client_address(request: HttpRequest) -> str:
-    """The client's address: the peer's, or the one the trusted proxies say they forwarded."""
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address: the peer's, or the one the trusted proxies say they forwarded.
+
+    None when there is no valid address (a test request, a unix socket): nothing is counted
+    against an address then, and a forged header cannot put garbage in the attempt log.
+    """
     hops = settings.TRUSTED_PROXY_COUNT
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if hops and forwarded:
         chain = [part.strip() for part in forwarded.split(",") if part.strip()]
-        if len(chain) >= hops:
-            return chain[-hops]
-    return request.META.get("REMOTE_ADDR") or "unknown"
+        if len(chain) >= hops and (address := _valid_address(chain[-hops])):
+            return address
+    return _valid_address(request.META.get("REMOTE_ADDR", ""))
+
+
+def _valid_address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
 
 
 def username_of(request: HttpRequest, credentials: dict | None) -> str:
@@ -78,9 +90,10 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
 def lockout_ends(request: HttpRequest, credentials: dict | None) -> dt.datetime:
     from axes.models import AccessAttempt
 
-    last = AccessAttempt.objects.filter(
-        Q(username=username_of(request, credentials)) | Q(ip_address=client_address(request))
-    ).aggregate(last=Max("attempt_time"))["last"]
+    who = Q(username=username_of(request, credentials))
+    if address := client_address(request):
+        who |= Q(ip_address=address)
+    last = AccessAttempt.objects.filter(who).aggregate(last=Max("attempt_time"))["last"]
     return (last or timezone.now()) + settings.AXES_COOLOFF_TIME
 
 
@@ -268,7 +281,11 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     device = two_factor.pending_app_for(user)
     form = ConfirmAppForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    allowed, throttle = device.verify_is_allowed()
+    if request.method == "POST" and form.is_valid() and not allowed:
+        until = timezone.localtime((throttle or {}).get("locked_until") or timezone.now())
+        form.add_error("code", f"Too many wrong codes in a row: wait until {until:%H:%M:%S}.")
+    elif request.method == "POST" and form.is_valid():
         codes = two_factor.app_confirm(user=user, device=device, token=form.cleaned_data["code"])
         if codes is not None:
             from django_otp import login as otp_login
@@ -391,6 +408,8 @@ def reset_throttle(request: HttpRequest, email: str) -> dt.datetime | None:
         ("email", email.strip().lower(), settings.PASSWORD_RESET_LIMIT_PER_EMAIL),
         ("address", client_address(request), settings.PASSWORD_RESET_LIMIT_PER_ADDRESS),
     ):
+        if who is None:
+            continue
         key = "reset-throttle:" + hashlib.sha256(f"{kind}:{who}".encode()).hexdigest()
         started = cache.get_or_set(f"{key}:start", now, timeout=window)
         cache.add(key, 0, timeout=window)

@@ -39,6 +39,7 @@ def test_chair_sets_up_two_factor_and_signs_in_with_it(cast, new_page, live_serv
     field.fill("000000")
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     expect(page.get_by_role("alert")).to_contain_text("That code did not match")
+    page.wait_for_timeout(1500)  # after a wrong code the device waits a second (throttling)
     page.get_by_label("Type the six-digit code the app now shows").fill(code_for(secret))
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
 

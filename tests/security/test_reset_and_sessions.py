@@ -22,6 +22,9 @@ def queued_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+# The worker closes its database connection when done, as a worker should: the test's data must
+# be committed for that, not held in the usual rolled-back transaction.
+@pytest.mark.django_db(transaction=True)
 def test_reset_mail_is_queued_not_sent_during_the_request(cast, queued_tasks, mailoutbox):
     response = Client().post(reverse("password_reset"), {"email": cast.victor.email})
     assert response.status_code == 302
@@ -32,6 +35,7 @@ def test_reset_mail_is_queued_not_sent_during_the_request(cast, queued_tasks, ma
     assert "/accounts/reset/" in mailoutbox[0].body
 
 
+@pytest.mark.django_db(transaction=True)
 def test_known_and_unknown_addresses_cost_the_request_the_same(
     cast, queued_tasks, mailoutbox, django_assert_num_queries
 ):

@@ -168,3 +168,18 @@ def test_password_reset_rejects_bad_input_in_words(client):
         response = client.post(reverse("password_reset"), {"email": bad})
         assert response.status_code == 200
         assert b"error-summary" in response.content
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {"REMOTE_ADDR": ""},
+        {"REMOTE_ADDR": "not-an-address"},
+        {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "<script>, 999.1.1.1"},
+    ],
+)
+def test_a_missing_or_forged_address_is_no_error(cast, settings, meta):
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert sign_in(Client(), cast.victor.email, "wrong", **meta).status_code == 200
+    assert sign_in(Client(), cast.victor.email, **meta).status_code == 302
+    assert reset(Client(), cast.victor.email, **meta).status_code == 302

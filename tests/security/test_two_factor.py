@@ -166,6 +166,17 @@ def test_a_wrong_setup_code_says_so_and_turns_nothing_on(cast):
     assert client.get(dashboard(cast)).status_code == 302
 
 
+def test_right_after_a_wrong_setup_code_the_page_says_to_wait(cast):
+    client = Client()
+    sign_in(client, cast.alice.email)
+    client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=cast.alice)
+    client.post(reverse("two_factor_setup"), {"code": "000000"})
+    response = client.post(reverse("two_factor_setup"), {"code": app_code(device)})
+    assert response.status_code == 422
+    assert b"wait until" in response.content
+
+
 # -- Signing in with a second factor ----------------------------------------------------------
 
 
