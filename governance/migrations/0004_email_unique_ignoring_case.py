@@ -16,7 +16,7 @@ def lower_emails(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("governance", "0002_audit_log"),
+        ("governance", "0003_board_officers_skip_two_factor"),
     ]
 
     operations = [
