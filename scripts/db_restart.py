@@ -213,8 +213,6 @@ def main() -> None:
     acknowledged: list[str] = []
     timeline: list[tuple[float, int]] = []  # (seconds since start, status) of every write
     health: collections.Counter[str] = collections.Counter()
-    t0 = time.monotonic()
-    deadline = t0 + options.seconds
     restart: dict[str, float] = {}
     try:
         sessions = []
@@ -222,10 +220,12 @@ def main() -> None:
             session = Session()
             session.sign_in()
             sessions.append(session)
+        t0 = time.monotonic()
+        end = [t0 + options.seconds]
 
         def write(number: int, session: Session) -> None:
             sequence = 0
-            while time.monotonic() < deadline and sequence < 5000:
+            while time.monotonic() < end[0] and sequence < 5000:
                 sequence += 1
                 text = f"{MARK} {number}-{sequence}"
                 try:
@@ -239,7 +239,7 @@ def main() -> None:
                         acknowledged.append(text)
 
         def probe() -> None:
-            while time.monotonic() < deadline:
+            while time.monotonic() < end[0]:
                 try:
                     with urllib.request.urlopen(f"{BASE}/healthz", timeout=10) as response:  # noqa: S310
                         answer = json.load(response)["status"]
@@ -264,6 +264,8 @@ def main() -> None:
             time.sleep(max(0.0, t0 + options.restart_at - time.monotonic()))
             restart["at"] = time.monotonic() - t0
             restart["took"] = restart_postgresql(version)
+            # Keep writing long enough after the restart to see the recovery.
+            end[0] = max(end[0], time.monotonic() + 15)
         for thread in threads:
             thread.join()
     finally:
