@@ -5,7 +5,7 @@
 
 Runs the request through the whole middleware stack in this process with the production
 settings (DEBUG off), as the logged-in person, once to warm up and then `--repeat` times under the
-profiler, and prints the call tree (frames under 2% left out).
+profiler, and prints the call tree and the 30-odd functions that take the most time themselves.
 """
 
 from __future__ import annotations
@@ -49,7 +49,10 @@ def main(argv: list[str]) -> None:
     with profiler:
         for _ in range(args.repeat):
             client.get(args.path)
-    print(profiler.output_text(unicode=True, color=False, show_all=False, time="percent_of_total"))
+    print(profiler.output_text(unicode=True, color=False, time="percent_of_total"))
+    # The same samples by function (self time): the cost without the template's nesting.
+    flat = profiler.output_text(color=False, flat=True, time="percent_of_total")
+    print("\n".join(flat.splitlines()[:40]))
 
 
 if __name__ == "__main__":
