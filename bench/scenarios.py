@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import statistics
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -356,6 +357,11 @@ def watching(
         )
     ]
     per_change = figures_of(changed, seconds)
+    # The typical watcher's cost: the first poll per time zone renders (and costs more), the
+    # rest are served the shared render.
+    per_change.queries = (
+        statistics.median([reply.queries for reply in changed]) if changed else None
+    )
     rows.append(
         Row(
             size,
