@@ -138,12 +138,12 @@ def load_april_minutes(april: Meeting, people: dict[str, User]) -> Minutes:
 def load_may_minutes(may: Meeting, june: Meeting, people: dict[str, User]) -> Minutes:
     sarah, don = people["Sarah Conway"], people["Don Dugger"]
     minutes = services.minutes_generate(meeting=may, actor=sarah, at=at(16, 5))
-    heading = "## Do we have enough momentum for a Xen+libvirt initiative?\n\n*Discussion"
-    item_start = minutes.text.index(heading)
-    background = minutes.text.index("There are probably a number of reasons", item_start)
+    # The secretary swaps the survey figures, typed as prose during the meeting, for the table.
+    prose = minutes.text.index("Hypervisor usage, May 2014 (")
+    reasons = minutes.text.index("There are probably a number of reasons", prose)
     services.minutes_revise(
         minutes=minutes,
-        text=minutes.text[:background] + SURVEY_TABLE + "\n" + minutes.text[background:],
+        text=minutes.text[:prose] + SURVEY_TABLE + "\n" + minutes.text[reasons:],
         summary="Survey table added from the slides",
         actor=sarah,
         at=at(17, 5, 9, 30),

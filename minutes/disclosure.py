@@ -192,13 +192,14 @@ def render_markdown(text: str) -> str:
 def render_html(text: str, *, audience: str, at: dt.datetime) -> SafeString:
     """The minutes as HTML for `audience`. The board's version keeps every passage and marks
     the confidential ones; the public version leaves out what is not yet public."""
+    if audience != BOARD:
+        # One document, rendered whole, so lists and numbering close over what was left out.
+        return mark_safe(render_markdown(public_markdown(text, at)))  # noqa: S308 - sanitised
     parts = []
     for segment in segments(text):
         restriction = segment.restriction
-        if audience == PUBLIC and restriction is not None and not restriction.is_public_at(at):
-            continue
-        html = _render_inline_marks(segment.text, audience=audience, at=at)
-        if restriction is not None and audience == BOARD:
+        html = _render_marked_inline(segment.text, at=at)
+        if restriction is not None:
             html = format_html(
                 '<div class="restricted restricted-{}"><p class="restricted-label">'
                 '<span class="chip chip-{}">{}</span></p>{}</div>',
@@ -211,18 +212,18 @@ def render_html(text: str, *, audience: str, at: dt.datetime) -> SafeString:
     return mark_safe("\n".join(parts))  # noqa: S308 - each part sanitised above
 
 
-def _render_inline_marks(text: str, *, audience: str, at: dt.datetime) -> str:
-    """Inline marks become placeholders while the Markdown is rendered and sanitised, then the
-    board's marked spans (our own HTML, with the user's words escaped) are put back."""
-    if audience == PUBLIC:
-        return render_markdown(_inline_public(text, at))
+def _render_marked_inline(text: str, *, at: dt.datetime) -> str:
+    """The board's version of a passage: inline marks become placeholders while the Markdown is
+    rendered and sanitised, then the marked spans (our own HTML, with the user's words escaped)
+    are put back."""
     token = f"bdrmark{secrets.token_hex(6)}n"
     spans: list[str] = []
 
     def hold(found: re.Match) -> str:
         restriction = read_mark(found.group("mark"))
         spans.append(
-            f'<mark class="restricted-inline" title="{escape(restriction.label(at))}">'
+            f'<mark class="restricted-inline restricted-inline-{restriction.tone(at)}" '
+            f'title="{escape(restriction.label(at))}">'
             f"{escape(found.group('text').strip())}"
             f'<span class="visually-hidden"> ({escape(restriction.label(at))})</span></mark>'
         )

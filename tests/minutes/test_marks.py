@@ -42,7 +42,7 @@ def test_the_boards_html_marks_each_passage():
     html = render_html(TEXT, audience=BOARD, at=BEFORE)
     assert "Embargoed words." in html and "Secret words." in html and "hidden" in html
     assert html.count('class="restricted restricted-warn"') == 2
-    assert html.count('class="restricted-inline"') == 2
+    assert html.count('class="restricted-inline restricted-inline-warn"') == 2
     assert "Embargoed until" in html and "Board only" in html
 
 
