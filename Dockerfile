@@ -8,13 +8,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     PATH="/opt/venv/bin:$PATH"
 
-# WeasyPrint (minutes as PDF) needs Pango, HarfBuzz's subsetter and a font from Debian.
+# postgresql-client: pg_dump/pg_restore for `manage.py backup` and `restore` (Debian's 15,
+# the compose file's server version). WeasyPrint (minutes as PDF) needs Pango, HarfBuzz's
+# subsetter and a font.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-       libharfbuzz-subset0 fonts-dejavu-core \
-    && rm -rf /var/lib/apt/lists/*
-
-RUN pip install --no-cache-dir uv \
+    && apt-get install -y --no-install-recommends postgresql-client \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir uv \
     && useradd --create-home --uid 1000 boardroom
 
 WORKDIR /app
