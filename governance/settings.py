@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "governance",
     "meetings",
     "budget",
+    "minutes",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,7 @@ urlpatterns = [
     path("b/<slug:board_slug>/members/", views.members_directory, name="members_directory"),
     path("b/<slug:board_slug>/meetings/", include("meetings.urls")),
     path("b/<slug:board_slug>/budget/", include("budget.urls")),
+    path("b/<slug:board_slug>/minutes/", include("minutes.urls")),
 ]
 
 if settings.BENCH:  # the benchmark suite's controls; see bench/README.md
