@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "governance",
     "meetings",
+    "motions",
     "budget",
 ]
 
