@@ -432,7 +432,10 @@ def test_close_ballots_command_closes_what_is_due(cast):
     from django.core.management import call_command
 
     motion = opened(cast, method=Method.BALLOT)
-    Motion.objects.filter(pk=motion.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
+    past = timezone.now() - dt.timedelta(minutes=1)
+    Motion.objects.filter(pk=motion.pk).update(
+        opened_at=past - dt.timedelta(days=7), closes_at=past
+    )
     out = __import__("io").StringIO()
     call_command("close_ballots", stdout=out)
     assert "1 closed." in out.getvalue()
