@@ -12,7 +12,7 @@ from governance.models import Board
 from meetings.models import MeetingStatus
 from meetings.queries import vote_holders_at
 from motions.errors import NotEntitled
-from motions.models import Choice, Method, Motion, Participation, Status, Threshold, Vote
+from motions.models import Choice, Method, Motion, Outcome, Participation, Status, Threshold, Vote
 from motions.units import Unit, seated_units, unit_of_voter
 
 
@@ -228,3 +228,46 @@ def open_counts(motions: list[Motion]) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {row["motion_id"]: row["n"] for row in rows}
+
+
+def voted_units(motion: Motion) -> list[str]:
+    """The units that have voted so far, by name (never what they chose)."""
+    return list(
+        Participation.objects.filter(motion=motion)
+        .order_by("unit_label")
+        .values_list("unit_label", flat=True)
+    )
+
+
+def outcome_words(motion: Motion) -> str:
+    """The decision in one plain sentence, as the record gives it."""
+    if not motion.is_closed:
+        return ""
+    noun = motion.board.unit_noun
+    outcome = Outcome(motion.outcome)
+    if outcome == Outcome.MOOT:
+        condition = motion.depends_on.title if motion.depends_on_id else "the motion it depended on"
+        return f"Moot: it depended on “{condition}”, which did not carry."
+    if outcome == Outcome.NO_QUORUM:
+        return (
+            f"No quorum when it closed: {motion.quorum_present} voting "
+            f"{noun(motion.quorum_present or 0)} present, {motion.quorum_required} required. "
+            "The meeting could not decide it."
+        )
+    if motion.method == Method.WITHOUT_OBJECTION:
+        return "Carried without objection; no vote was counted."
+    tally = (
+        f"{motion.votes_for} for, {motion.votes_against} against, {motion.votes_abstain} abstaining"
+    )
+    if outcome == Outcome.FAILED_ON_TURNOUT:
+        return (
+            f"Failed on turnout: {motion.units_voted} of {motion.units_eligible} voting "
+            f"{noun(motion.units_eligible or 0)} voted; {motion.turnout_needed} had to. ({tally})"
+        )
+    if outcome == Outcome.BLOCKED:
+        return f"Blocked: on this motion one objection blocks it. ({tally})"
+    needed = f"{motion.votes_needed} in favour were needed" if motion.votes_needed else ""
+    if outcome == Outcome.TIED:
+        return f"Tied: {tally}; {needed}, so it did not carry."
+    verdict = "Carried" if outcome == Outcome.CARRIED else "Failed"
+    return f"{verdict}: {tally}; {needed}."
