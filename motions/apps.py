@@ -6,4 +6,4 @@ class MotionsConfig(AppConfig):
     verbose_name = "Motions and votes"
 
     def ready(self) -> None:
-        from motions import cards  # noqa: F401  (registers the dashboard card)
+        from motions import cards, meeting_parts  # noqa: F401  (dashboard card, meeting parts)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from governance import audit
@@ -23,6 +22,7 @@ from governance.models import Board, seats_on
 from governance.templatetags.boardroom import when
 from meetings.models import AgendaItem, Meeting
 from meetings.queries import quorum_of, vote_holders_at
+from meetings.services import meeting_changed, meeting_lock_for_change
 from motions.errors import InvalidMotion, MotionClosed, NotEntitled, WrongMotionState
 from motions.models import (
     RECORDED_METHODS,
@@ -60,14 +60,14 @@ def _now(at: dt.datetime | None) -> dt.datetime:
     return at or timezone.now()
 
 
-def _meeting_changed(meeting_id: int | None) -> None:
+def _meeting_changed(motion: Motion) -> None:
     """Tell the meeting's live pages to fetch the record again."""
-    if meeting_id:
-        Meeting.objects.filter(pk=meeting_id).update(live_version=F("live_version") + 1)
+    if motion.meeting_id:
+        meeting_changed(meeting=motion.meeting)
 
 
 def _recorded(motion: Motion, *, actor, action: str, summary: str, data=None) -> None:
-    _meeting_changed(motion.meeting_id)
+    _meeting_changed(motion)
     audit.record(
         board=motion.board, actor=actor, action=action, target=motion, summary=summary, data=data
     )
@@ -205,6 +205,9 @@ def motion_create(
 
 
 def _require_meeting_in_progress(motion: Motion) -> None:
+    """Decided under the meeting's lock, so an adjournment cannot slip in between."""
+    if motion.meeting_id:
+        motion.meeting = meeting_lock_for_change(motion.meeting)
     if motion.meeting_id and not motion.meeting.is_in_progress:
         if motion.meeting.is_adjourned:
             raise WrongMotionState(
@@ -663,7 +666,7 @@ def motion_to_ballot(*, motion: Motion, actor, closes_at: dt.datetime) -> Motion
             replaces=motion,
         ),
     )
-    _meeting_changed(motion.meeting_id)
+    _meeting_changed(motion)
     return motion_open(motion=ballot, actor=actor, at=now, closes_at=closes_at)
 
 
