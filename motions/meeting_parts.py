@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, Q, Subquery
 from django.urls import reverse
 
 from meetings import registry
+from meetings.models import Meeting
 from meetings.registry import Claimed, Line, LineChoiceNeeded
 from motions import services
 from motions.models import Method, Motion, Status
@@ -48,33 +49,25 @@ class MeetingMotions:
 
 @registry.meeting_section(order=20, name="motions", template="motions/_meeting_motions.html")
 def meeting_motions(viewer: registry.Viewer) -> MeetingMotions | None:
-    """Motions of the meeting under no item, and the ballots closed since the previous meeting
-    (two queries)."""
+    """Motions of the meeting under no item, and the ballots closed since the previous meeting,
+    in one query."""
     meeting = viewer.meeting
-    unplaced = Motion.objects.filter(meeting=meeting, item__isnull=True).exclude(
-        status=Status.WITHDRAWN
-    )
+    earlier = Meeting.objects.filter(board_id=meeting.board_id, starts_at__lt=meeting.starts_at)
+    previous_start = Subquery(earlier.order_by("-starts_at").values("starts_at")[:1])
+    unplaced = Q(meeting=meeting, item__isnull=True) & ~Q(status=Status.WITHDRAWN)
     if not viewer.may_record:
-        unplaced = unplaced.exclude(status=Status.DRAFT)
-    ballots = Motion.objects.filter(
+        unplaced &= ~Q(status=Status.DRAFT)
+    ballots = Q(
         board_id=meeting.board_id,
         method=Method.BALLOT,
         status=Status.CLOSED,
         closed_at__lt=meeting.starts_at,
-    )
-    previous = (
-        type(meeting)
-        .objects.filter(board_id=meeting.board_id, starts_at__lt=meeting.starts_at)
-        .order_by("-starts_at")
-        .values_list("starts_at", flat=True)
-        .first()
-    )
-    if previous is not None:
-        ballots = ballots.filter(closed_at__gte=previous)
-    found = MeetingMotions(
-        unplaced=list(_with_counts(unplaced).order_by("created_at", "pk")),
-        ballots=list(_with_counts(ballots).order_by("closed_at", "pk")),
-    )
+    ) & (Q(closed_at__gte=previous_start) | ~Exists(earlier))
+    found = MeetingMotions(unplaced=[], ballots=[])
+    for motion in _with_counts(Motion.objects.filter(unplaced | ballots)).order_by(
+        "closed_at", "created_at", "pk"
+    ):
+        (found.ballots if motion.is_ballot else found.unplaced).append(motion)
     return found if (found.unplaced or found.ballots) else None
 
 
