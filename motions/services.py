@@ -20,9 +20,14 @@ from django.utils import timezone
 from governance import audit
 from governance.models import Board, seats_on
 from governance.templatetags.boardroom import when
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, ItemKind, Meeting
 from meetings.queries import quorum_of, vote_holders_at
-from meetings.services import meeting_changed, meeting_lock_for_change
+from meetings.services import (
+    ItemDetails,
+    agenda_item_add,
+    meeting_changed,
+    meeting_lock_for_change,
+)
 from motions.errors import InvalidMotion, MotionClosed, NotEntitled, WrongMotionState
 from motions.models import (
     RECORDED_METHODS,
@@ -162,8 +167,10 @@ def motion_create(
     actor,
     meeting: Meeting | None = None,
     item: AgendaItem | None = None,
+    agenda_title: str = "",
 ) -> Motion:
-    """A draft motion: in a meeting (optionally under one of its items), or a ballot."""
+    """A draft motion: in a meeting (optionally under one of its items, or under a new decision
+    item `agenda_title` added to its agenda), or a ballot."""
     if meeting is not None:
         if meeting.board_id != board.pk:
             raise InvalidMotion("That meeting is not one of this board's.")
@@ -175,6 +182,12 @@ def motion_create(
     if item is not None and (meeting is None or item.meeting_id != meeting.pk):
         raise InvalidMotion("That agenda item is not on this meeting's agenda.")
     details = _validated(board, details, meeting)
+    if meeting is not None and item is None and agenda_title.strip():
+        item = agenda_item_add(
+            meeting=meeting,
+            details=ItemDetails(title=agenda_title.strip()[:200], kind=ItemKind.DECISION),
+            actor=actor,
+        )
     motion = Motion.objects.create(
         board=board,
         meeting=meeting,
