@@ -108,7 +108,9 @@ LINE = re.compile(
 )
 OUTCOME = re.compile(
     r"[\s.;,:\-–—]*\b(?P<word>carried|passed|approved|agreed|adopted|failed|defeated|rejected)"
-    r"(?P<how>\s+(?:without objection|unanimously|by consensus|nem\.? ?con\.?))?[\s.!]*$",
+    r"(?P<how>\s+(?:without objection|unanimously|by consensus|nem\.? ?con\.?))?"
+    r"(?:[\s,:(]*(?P<for>\d{1,4})\s*(?:for\s*)?[–\-,]\s*(?P<against>\d{1,4})\s*(?:against\s*)?"
+    r"(?:[–\-,]\s*(?P<abstain>\d{1,4})(?:\s*abstaining|\s*abstentions?)?)?\)?)?[\s.!]*$",
     re.IGNORECASE,
 )
 FAILED_WORDS = {"failed", "defeated", "rejected"}
@@ -125,23 +127,32 @@ METHOD_CHOICES = {
 class ParsedMotion:
     text: str
     said: str  # "carried", "failed" or ""
+    method: str = ""  # when the line says how: "without objection", or a count
+    counts: tuple[int, int, int] | None = None
 
 
 def parse_motion_line(text: str) -> ParsedMotion | None:
-    """'Motion: Approve this expense. Carried.' -> ('Approve this expense', 'carried')."""
+    """'Motion: Approve this expense. Carried.' -> ('Approve this expense', 'carried');
+    'Carried without objection' and 'Carried 9–0–1' also say how it was decided."""
     match = LINE.match(text)
     if match is None:
         return None
     rest = match["rest"].strip()
     said = "carried" if match["kind"].lower() in ("passed", "resolved", "decided") else ""
+    method, counts = "", None
     outcome = OUTCOME.search(rest)
     if outcome is not None and outcome.start() > 0:
         rest = rest[: outcome.start()].strip()
         said = "failed" if outcome["word"].lower() in FAILED_WORDS else "carried"
+        if outcome["for"] is not None:
+            method = Method.COUNTS
+            counts = (int(outcome["for"]), int(outcome["against"]), int(outcome["abstain"] or 0))
+        elif outcome["how"] and "objection" in outcome["how"].lower() and said == "carried":
+            method = Method.WITHOUT_OBJECTION
     rest = rest.rstrip(" .;,")
     if not rest:
         return None
-    return ParsedMotion(text=rest, said=said)
+    return ParsedMotion(text=rest, said=said, method=method, counts=counts)
 
 
 @registry.line_parser(order=20, name="motions")
@@ -149,7 +160,9 @@ def motion_line(line: Line) -> Claimed | None:
     parsed = parse_motion_line(line.text)
     if parsed is None:
         return None
-    chosen = next((value for value in line.resolutions if value in METHOD_CHOICES), None)
+    chosen = parsed.method or next(
+        (value for value in line.resolutions if value in METHOD_CHOICES), None
+    )
     if chosen is None:
         choices = [
             (value, label)
@@ -165,6 +178,7 @@ def motion_line(line: Line) -> Claimed | None:
 
 def _record_line(line: Line, parsed: ParsedMotion, chosen: str) -> Claimed:
     meeting = line.meeting
+    at = getattr(line, "at", None)
     motion = services.motion_create(
         board=meeting.board,
         meeting=meeting,
@@ -172,9 +186,14 @@ def _record_line(line: Line, parsed: ParsedMotion, chosen: str) -> Claimed:
         details=MotionDetails(text=parsed.text, method=chosen),
         actor=line.author,
     )
-    if chosen == Method.WITHOUT_OBJECTION:
-        motion = services.motion_record(motion=motion, actor=line.author)
-        return Claimed(saved=f"Motion recorded: {motion.get_outcome_display().lower()}")
+    if chosen == Method.WITHOUT_OBJECTION or (chosen == Method.COUNTS and parsed.counts):
+        motion = services.motion_record(
+            motion=motion, actor=line.author, counts=parsed.counts, at=at
+        )
+        outcome = motion.get_outcome_display().lower()
+        if parsed.said and outcome != parsed.said and motion.outcome != "no_quorum":
+            outcome += f" (the line said {parsed.said}: check the count)"
+        return Claimed(saved=f"Motion recorded: {outcome}")
     if chosen == Method.LIVE:
         services.motion_open(motion=motion, actor=line.author)
         return Claimed(saved="Motion open for a live vote (see the Motions panel)")

@@ -47,6 +47,38 @@ def test_motion_lines_are_read_as_the_minutes_write_them(line, text, said):
 
 
 @pytest.mark.parametrize(
+    ("line", "method", "counts"),
+    [
+        ("Motion: Approve this expense. Carried.", "", None),
+        ("Motion: Approve it. Carried without objection.", "without_objection", None),
+        ("Motion: Approve it. Carried 9–0–0.", "counts", (9, 0, 0)),
+        ("Motion: Approve it. Carried (7-1-1)", "counts", (7, 1, 1)),
+        ("Motion: Approve it. Failed 2-5", "counts", (2, 5, 0)),
+        ("Motion: Approve it. Carried 6 for, 2 against, 1 abstaining.", "counts", (6, 2, 1)),
+        ("Motion: Approve it. Failed without objection", "", None),
+    ],
+)
+def test_a_line_that_says_how_is_recorded_without_asking(line, method, counts):
+    parsed = parse_motion_line(line)
+    assert (parsed.text, parsed.method, parsed.counts) == (
+        "Approve it" if method or counts or "Failed" in line else "Approve this expense",
+        method,
+        counts,
+    )
+
+
+def test_console_line_with_a_count_is_recorded_at_once(cast, meeting, client_for):
+    done = client_for(cast.alice).post(
+        url(meeting, "console_note", meeting.current_item_id),
+        {"text": "PASSED: Adopt the survey. Carried 2-1-0."},
+        headers=HTMX,
+    )
+    assert "Motion recorded: carried" in done["HX-Trigger"]
+    motion = Motion.objects.get()
+    assert (motion.method, motion.votes_for, motion.votes_against) == (Method.COUNTS, 2, 1)
+
+
+@pytest.mark.parametrize(
     "line", ["Don: motion sickness", "Motions are hard", "Motion:", "Lars: PASSED: x"]
 )
 def test_other_lines_are_not_motions(line):
