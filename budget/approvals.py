@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from budget import services
-from budget.models import RequestStatus, SpendingRequest
+from budget.models import APPROVED_STATUSES, RequestStatus, SpendingRequest
 from budget.money import Money, to_cents
 from governance import audit
 from meetings.models import Meeting
@@ -133,3 +133,28 @@ def requests_decided_by(motion: Motion) -> list[related.Related]:
         )
         for request in found
     ]
+
+
+@transaction.atomic
+def spending_request_cite_motion(*, request: SpendingRequest, motion: Motion, actor) -> None:
+    """Name the carried motion as the authority of an approval first recorded by reference
+    (as the minutes of a meeting held before Boardroom recorded it). Money is not touched."""
+    request = SpendingRequest.objects.select_for_update().get(pk=request.pk)
+    board = request.line.fiscal_year.board
+    if request.status not in APPROVED_STATUSES:
+        raise services.BudgetError("Only an approved request names the motion that approved it.")
+    if motion.board_id != board.pk or motion.outcome != Outcome.CARRIED:
+        raise services.BudgetError("Name a carried motion of the same board.")
+    if request.motion_id:
+        raise services.BudgetError("The request already names the motion that approved it.")
+    request.motion = motion
+    request.proposed_amount = request.approved_amount
+    request.save(update_fields=["motion", "proposed_amount"])
+    audit.record(
+        board=board,
+        actor=actor,
+        action="budget.request.cite_motion",
+        target=request,
+        summary=f"Named the motion “{motion.title}” as the authority for '{request.title}'",
+        data={"motion": motion.pk},
+    )
