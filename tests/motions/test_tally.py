@@ -141,3 +141,41 @@ def test_turnout_is_checked_before_blocking_and_threshold():
 def test_fixed_rule_without_its_number_is_refused():
     with pytest.raises(ValueError, match="fixed-number"):
         votes_needed(Rule(threshold=FIX), Count(votes_for=3))
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+counts = st.integers(min_value=0, max_value=200)
+thresholds = st.sampled_from([MAJ, TWO, UNA, SEAT, FIX])
+
+
+@given(thresholds, counts, counts, counts, st.integers(min_value=1, max_value=50))
+def test_one_more_vote_for_never_turns_carried_into_failed(
+    threshold, for_, against, abstain, fixed
+):
+    eligible = for_ + against + abstain + 1
+    rule = Rule(threshold=threshold, fixed_count=fixed)
+    before = decide(
+        rule, Count(votes_for=for_, against=against, abstain=abstain, eligible=eligible)
+    )
+    after = decide(
+        rule, Count(votes_for=for_ + 1, against=against, abstain=abstain, eligible=eligible)
+    )
+    if before.outcome == CARRIED:
+        assert after.outcome == CARRIED
+
+
+@given(thresholds, counts, counts, counts, st.integers(min_value=1, max_value=50))
+def test_carried_means_enough_in_favour_and_more_for_than_against(
+    threshold, for_, against, abstain, fixed
+):
+    eligible = for_ + against + abstain
+    rule = Rule(threshold=threshold, fixed_count=fixed)
+    decision = decide(
+        rule, Count(votes_for=for_, against=against, abstain=abstain, eligible=eligible)
+    )
+    if decision.outcome == CARRIED:
+        assert for_ >= decision.votes_needed >= 1
+        if threshold in (MAJ, TWO, UNA):
+            assert for_ > against
