@@ -266,7 +266,10 @@ def outcome_words(motion: Motion) -> str:
         )
     if outcome == Outcome.BLOCKED:
         return f"Blocked: on this motion one objection blocks it. ({tally})"
-    needed = f"{motion.votes_needed} in favour were needed" if motion.votes_needed else ""
+    needed = ""
+    if motion.votes_needed:
+        verb = "was" if motion.votes_needed == 1 else "were"
+        needed = f"{motion.votes_needed} in favour {verb} needed"
     if outcome == Outcome.TIED:
         return f"Tied: {tally}; {needed}, so it did not carry."
     verdict = "Carried" if outcome == Outcome.CARRIED else "Failed"

@@ -51,6 +51,11 @@ def test_vote_holder_votes_live_and_chair_sees_the_count_then_the_outcome(
     # The member's open page reloads itself to show the outcome.
     expect(member.locator("#result-heading")).to_have_text("Carried", timeout=8000)
     expect(member.locator(".result-words")).to_contain_text("1 for, 0 against, 0 abstaining")
+    member.screenshot(path=f"{SHOTS}/motion-closed-390.png", full_page=True)
+    chair.screenshot(path=f"{SHOTS}/motion-closed-desktop.png", full_page=True)
+    chair.goto(live_server.url + reverse("motions:motion_list", args=[cast.board.slug]))
+    expect(chair.locator("h1")).to_have_text("Motions and ballots")
+    chair.screenshot(path=f"{SHOTS}/motion-list-desktop.png", full_page=True)
     assert Motion.objects.get(pk=motion.pk).status == Status.CLOSED
 
 
