@@ -26,3 +26,19 @@ def test_demo_ballot_is_open_for_don_and_loading_again_adds_nothing():
     assert [entry.motion for entry in awaiting_vote_of(don, ballot.board)] == [ballot]
     services.vote_cast(motion=ballot, person=don, choice=Choice.FOR)
     assert ballot.participations.count() == 3
+
+
+def test_may_2014_decisions_are_on_record_and_the_hackathon_request_names_its_motion():
+    from budget.models import SpendingRequest
+
+    call_command("demo", no_serve=True)
+    hackathon = Motion.objects.get(text="Approve this expense, up to USD 3,000")
+    assert (hackathon.method, hackathon.outcome) == (Method.COUNTS, "carried")
+    assert (hackathon.votes_for, hackathon.quorum_present, hackathon.quorum_required) == (9, 9, 9)
+    assert hackathon.meeting.title == "May 2014"
+    assert hackathon.item.title == "Approve spending for Xen Project Hackathon"
+    assert hackathon.meeting.started_at <= hackathon.closed_at <= hackathon.meeting.adjourned_at
+    request = SpendingRequest.objects.get(title="Hackathon evening social event")
+    assert request.motion == hackathon
+    carry_over = Motion.objects.get(method=Method.WITHOUT_OBJECTION)
+    assert carry_over.outcome == "carried" and carry_over.votes_for is None
