@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "meetings",
     "motions",
     "budget",
+    "minutes",
 ]
 
 MIDDLEWARE = [

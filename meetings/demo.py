@@ -21,7 +21,8 @@ from meetings.models import AttendanceStatus, ItemKind, Meeting, MeetingStatus
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 MAY_2014_START = dt.datetime(2014, 5, 15, 16, 0, tzinfo=LONDON)
-CAVIUM_EMBARGO = dt.date(2014, 6, 3)
+# The new member's news may be made public from the morning of 3 June 2014.
+CAVIUM_EMBARGO = dt.datetime(2014, 6, 3, 0, 0, tzinfo=LONDON)
 
 # In the order the minutes list them.
 MAY_2014_ATTENDEES = [
@@ -55,7 +56,7 @@ class DemoItem:
     # line parser for it records it (see meetings.registry), and otherwise it is a plain note.
     notes: list[str] = field(default_factory=list)
     summary: str = ""
-    embargo_until: dt.date | None = None
+    embargo_until: dt.datetime | None = None
     board_only: bool = False
 
 
