@@ -34,6 +34,7 @@ urlpatterns = [
     path("b/<slug:board_slug>/", views.dashboard, name="dashboard"),
     path("b/<slug:board_slug>/members/", views.members_directory, name="members_directory"),
     path("b/<slug:board_slug>/meetings/", include("meetings.urls")),
+    path("b/<slug:board_slug>/motions/", include("motions.urls")),
     path("b/<slug:board_slug>/budget/", include("budget.urls")),
     path("b/<slug:board_slug>/minutes/", include("minutes.urls")),
 ]
