@@ -107,6 +107,7 @@ def _detail_context(user, board: Board, standing: Standing, meeting: Meeting) ->
         "may_plan": can_plan(user, standing, meeting),
         "live_url": live_url_for(meeting, user) if follows_live(meeting) else "",
         "today": timezone.localdate(),
+        "now": timezone.now(),
     }
 
 
