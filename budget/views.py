@@ -42,6 +42,25 @@ def _refuse(form, error: Exception) -> None:
         form.add_error(None, str(error))
 
 
+def _closed_year_page(
+    request: HttpRequest, *, board, fiscal_year, title: str, cannot: str, back: str, **extra
+) -> HttpResponse:
+    """A form of a closed year says so up front and offers nothing to fill in."""
+    return render(
+        request,
+        "budget/form_page.html",
+        {
+            "board": board,
+            "fiscal_year": fiscal_year,
+            "form": None,
+            "title": title,
+            "closed": f"The {fiscal_year.year} fiscal year is closed: {cannot}",
+            "back": back,
+            **extra,
+        },
+    )
+
+
 def year_list(request: HttpRequest, board_slug: str) -> HttpResponse:
     board, standing = get_board_for(request.user, board_slug)
     form = FiscalYearForm(request.POST or None)
@@ -135,10 +154,13 @@ def year_export(request: HttpRequest, board_slug: str, year: int, extension: str
 
 def carry_over(request: HttpRequest, board_slug: str, year: int) -> HttpResponse:
     board, standing, fiscal_year = get_year_for(request.user, board_slug, year)
+    into = request.POST if request.method == "POST" else request.GET
     if request.method == "POST":
         require_budget_editor(standing)
         try:
-            carried = services.fiscal_year_carry_over(fiscal_year=fiscal_year, actor=request.user)
+            carried = services.fiscal_year_carry_over(
+                fiscal_year=fiscal_year, actor=request.user, into=into
+            )
         except services.BudgetError as error:
             messages.error(request, error.message)
             return redirect("budget:carry_over", board.slug, year)
@@ -151,14 +173,17 @@ def carry_over(request: HttpRequest, board_slug: str, year: int) -> HttpResponse
             return redirect("budget:year_overview", board.slug, year + 1)
         messages.info(request, "Nothing was left to carry over.")
         return redirect("budget:carry_over", board.slug, year)
+    template = "budget/carry_over.html"
+    if request.htmx:
+        template += "#plan"
     return render(
         request,
-        "budget/carry_over.html",
+        template,
         {
             "board": board,
             "standing": standing,
             "fiscal_year": fiscal_year,
-            "plan": queries.carry_over_plan(fiscal_year),
+            "plan": queries.carry_over_plan(fiscal_year, into),
             "can_edit": can_edit_budget(standing),
         },
     )
@@ -167,6 +192,15 @@ def carry_over(request: HttpRequest, board_slug: str, year: int) -> HttpResponse
 def line_create(request: HttpRequest, board_slug: str, year: int) -> HttpResponse:
     board, standing, fiscal_year = get_year_for(request.user, board_slug, year)
     require_budget_editor(standing)
+    if fiscal_year.is_closed:
+        return _closed_year_page(
+            request,
+            board=board,
+            fiscal_year=fiscal_year,
+            title=f"New budget line for {fiscal_year.year}",
+            cannot="its budget takes no new lines.",
+            back=fiscal_year.get_absolute_url(),
+        )
     form = BudgetLineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,6 +257,19 @@ def _request_form_page(
     line,
     spending_request: SpendingRequest | None,
 ) -> HttpResponse:
+    if line.fiscal_year.is_closed:
+        return _closed_year_page(
+            request,
+            board=board,
+            fiscal_year=line.fiscal_year,
+            line=line,
+            spending_request=spending_request,
+            title=(
+                f"Edit “{spending_request.title}”" if spending_request else "New spending request"
+            ),
+            cannot="its spending requests no longer change.",
+            back=(spending_request or line).get_absolute_url(),
+        )
     initial = {"currency": board.currency, "requested_on": timezone.localdate()}
     item_initial, share_initial = None, None
     if spending_request is not None:
@@ -390,6 +437,16 @@ def _request_action(request, board_slug, request_id, service, done: str) -> Http
 def request_approve(request: HttpRequest, board_slug: str, request_id: int) -> HttpResponse:
     board, standing, spending_request = get_request_for(request.user, board_slug, request_id)
     require_budget_editor(standing)
+    if spending_request.line.fiscal_year.is_closed:
+        return _closed_year_page(
+            request,
+            board=board,
+            fiscal_year=spending_request.line.fiscal_year,
+            spending_request=spending_request,
+            title=f"Record the approval of “{spending_request.title}”",
+            cannot="its requests are no longer approved or rejected.",
+            back=spending_request.get_absolute_url(),
+        )
     fiscal_year = spending_request.line.fiscal_year
     requested = spending_request.breakdown(fiscal_year.currency).requested
     form = ApprovalForm(
@@ -437,6 +494,16 @@ def request_approve(request: HttpRequest, board_slug: str, request_id: int) -> H
 def request_reject(request: HttpRequest, board_slug: str, request_id: int) -> HttpResponse:
     board, standing, spending_request = get_request_for(request.user, board_slug, request_id)
     require_budget_editor(standing)
+    if spending_request.line.fiscal_year.is_closed:
+        return _closed_year_page(
+            request,
+            board=board,
+            fiscal_year=spending_request.line.fiscal_year,
+            spending_request=spending_request,
+            title=f"Record the rejection of “{spending_request.title}”",
+            cannot="its requests are no longer approved or rejected.",
+            back=spending_request.get_absolute_url(),
+        )
     form = RejectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -475,6 +542,19 @@ def payment_create(request: HttpRequest, board_slug: str, line_id: int) -> HttpR
         # isdigit() alone lets "²" through, which int() refuses.
         wanted = int(request_id) if request_id.isascii() and request_id.isdigit() else 0
         spending_request = get_object_or_404(SpendingRequest, pk=wanted, line=line)
+    target = f"“{spending_request.title}”" if spending_request else f"the line “{line.title}”"
+    if fiscal_year.is_closed:
+        return _closed_year_page(
+            request,
+            board=board,
+            fiscal_year=fiscal_year,
+            line=line,
+            spending_request=spending_request,
+            title=f"Record a payment for {target}",
+            cannot="no more payments are recorded on it. A payment made since belongs to "
+            "the year it was made in.",
+            back=(spending_request or line).get_absolute_url(),
+        )
     form = PaymentForm(
         request.POST or None,
         base_currency=fiscal_year.currency,
@@ -497,7 +577,6 @@ def payment_create(request: HttpRequest, board_slug: str, line_id: int) -> HttpR
         else:
             messages.success(request, "The payment is recorded.")
             return redirect(spending_request or line)
-    target = f"“{spending_request.title}”" if spending_request else f"the line “{line.title}”"
     return render(
         request,
         "budget/form_page.html",
