@@ -58,6 +58,21 @@ def _changed(meeting: Meeting) -> None:
     meeting.live_version = (meeting.live_version or 0) + 1
 
 
+def meeting_changed(*, meeting: Meeting) -> None:
+    """Tell live pages that something they show under `meeting` changed.
+
+    For apps that add to a meeting through `meetings.registry` (actions, motions): call it in
+    the transaction that made the change, after auditing it in your own words.
+    """
+    _changed(meeting)
+
+
+def meeting_lock_for_change(meeting: Meeting) -> Meeting:
+    """The meeting, read again and locked until the transaction ends: decide on its status
+    (in progress, adjourned) under this lock, so an adjournment cannot slip in between."""
+    return _locked(meeting)
+
+
 def _recorded(meeting: Meeting, *, actor, action: str, target, summary: str, data=None) -> None:
     """Every change to a meeting's record ends here: live readers are told, the log is written."""
     _changed(meeting)

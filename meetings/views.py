@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from governance.access import get_board_for
 from governance.models import Board, Seat, Standing, User
-from meetings import services
+from meetings import registry, services
 from meetings.access import can_record, get_meeting_for, require_recorder
 from meetings.errors import DomainError, SpeakerAmbiguous, SpeakerUnknown, StaleSummary
 from meetings.forms import AgendaItemForm, AttendanceForm, GuestForm, NoteForm, SummaryForm
@@ -74,12 +74,17 @@ def meeting_detail(request: HttpRequest, board_slug: str, meeting_id: int) -> Ht
 
 
 def _detail_context(user, board: Board, standing: Standing, meeting: Meeting) -> dict:
+    record = meeting_record(meeting)
+    may_record = can_record(user, standing, meeting)
+    viewer = registry.Viewer(user=user, standing=standing, meeting=meeting, may_record=may_record)
+    registry.item_sections_for(viewer, record.items)
     return {
         "board": board,
         "standing": standing,
         "meeting": meeting,
-        "record": meeting_record(meeting),
-        "may_record": can_record(user, standing, meeting),
+        "record": record,
+        "meeting_sections": registry.meeting_sections_for(viewer),
+        "may_record": may_record,
         "live_url": live_url_for(meeting, user) if meeting.is_in_progress else "",
         "today": timezone.localdate(),
     }
@@ -170,6 +175,10 @@ def _console_context(user, board: Board, standing: Standing, meeting: Meeting, *
     presenters = User.objects.filter(
         pk__in=Seat.objects.current(meeting.date).filter(board=board).values("person")
     ).order_by("full_name")
+    viewer = registry.Viewer(user=user, standing=standing, meeting=meeting, may_record=True)
+    console = registry.ConsoleState(
+        viewer=viewer, current_item=current, state=extra.pop("panel_state", {})
+    )
     context = {
         "board": board,
         "standing": standing,
@@ -179,6 +188,13 @@ def _console_context(user, board: Board, standing: Standing, meeting: Meeting, *
         "roll": lambda: roll_call(meeting, record.attendances),
         "current": current,
         "notes": notes,
+        # Callables, as above: what other apps add under the item and in the right column.
+        "current_sections": lambda: (
+            registry.item_sections_for(viewer, [current]).get(current.pk, [])
+            if current is not None
+            else []
+        ),
+        "panels": lambda: registry.console_panels_for(console),
         "note_form": NoteForm(),
         "summary_form": _summary_form_for(current),
         "item_form": AgendaItemForm(presenters=presenters),
@@ -238,7 +254,35 @@ def _console_response(
     return response
 
 
-CONSOLE_PIECES = {"console", "roll", "stream", "notes", "summary", "agenda"}
+CONSOLE_PIECES = {"console", "roll", "stream", "notes", "summary", "agenda", "panels"}
+
+
+def console_piece(
+    request: HttpRequest,
+    meeting: Meeting,
+    piece: str,
+    *,
+    standing: Standing,
+    saved: str = "",
+    error: str = "",
+    panel_state: dict | None = None,
+) -> HttpResponse:
+    """For apps' console endpoints (see `meetings.registry`): answer htmx with `piece` of the
+    console ("panels", "stream" or "console"), a plain post with a redirect to the console, or
+    the whole console with `error` shown above the panels (status 422)."""
+    request.console = (meeting.board, standing)
+    extra: dict = {"panel_state": panel_state or {}}
+    if error:
+        extra["errors"] = {"panels": error}
+    return _console_response(
+        request,
+        meeting.board.slug,
+        meeting.pk,
+        piece,
+        status=422 if error else 200,
+        saved=saved,
+        **extra,
+    )
 
 
 @require_GET
@@ -408,6 +452,24 @@ def console_note(
             note_form=NoteForm(initial={"text": text}),
             **extra,
         )
+
+    if not choice:
+        # Lines typed as the minutes write them ("Action Lars: ...") become what they name.
+        resolutions = tuple(value[:200] for value in request.POST.getlist("resolve")[:20])
+        line = registry.Line(item=item, text=text, author=request.user, resolutions=resolutions)
+        try:
+            claimed = registry.claim_line(line)
+        except registry.LineChoiceNeeded as error:
+            return refuse(
+                error,
+                line_choices=error.choices,
+                resolutions=resolutions,
+                offer_no_speaker=error.offer_note,
+            )
+        except DomainError as error:
+            return refuse(error, offer_no_speaker=True, line_refused=True)
+        if claimed is not None:
+            return _console_response(request, board_slug, meeting_id, "stream", saved=claimed.saved)
 
     speaker = None
     if choice and choice != "none":
