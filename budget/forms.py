@@ -152,8 +152,55 @@ class SponsorShareForm(Form):
         return cleaned
 
 
-CostItemFormSet = forms.formset_factory(CostItemForm, extra=2, can_delete=True)
-SponsorShareFormSet = forms.formset_factory(SponsorShareForm, extra=1, can_delete=True)
+class RowFormSet(forms.BaseFormSet):
+    """Rows typed on one page, all alike. None counts as 'initial', so a row left blank is
+    dropped rather than refused, and a row is added or removed by showing what was typed again
+    with one row more or less (`typed_rows`, `with_rows`)."""
+
+    def initial_form_count(self) -> int:
+        return 0
+
+
+MOST_COST_ITEMS = 50
+MOST_SPONSORS = 20
+CostItemFormSet = forms.formset_factory(
+    CostItemForm,
+    formset=RowFormSet,
+    extra=1,
+    max_num=MOST_COST_ITEMS,
+    absolute_max=MOST_COST_ITEMS,
+    validate_max=True,
+)
+SponsorShareFormSet = forms.formset_factory(
+    SponsorShareForm,
+    formset=RowFormSet,
+    extra=1,
+    max_num=MOST_SPONSORS,
+    absolute_max=MOST_SPONSORS,
+    validate_max=True,
+)
+
+
+def typed_rows(formset_class, data, prefix: str) -> list[dict[str, str]]:
+    """The rows of a formset as they were typed (raw values), for showing them again."""
+    count = data.get(f"{prefix}-TOTAL_FORMS", "")
+    count = int(count) if count.isascii() and count.isdigit() else 0
+    names = list(formset_class.form.base_fields)
+    return [
+        {
+            name: data[f"{prefix}-{index}-{name}"]
+            for name in names
+            if f"{prefix}-{index}-{name}" in data
+        }
+        for index in range(min(count, formset_class.absolute_max))
+    ]
+
+
+def with_rows(formset_class, rows: list[dict], **kwargs):
+    """An unbound formset showing exactly `rows` (at least one, blank)."""
+    formset = formset_class(initial=rows, **kwargs)
+    formset.extra = max(len(rows), 1)
+    return formset
 
 
 def request_input(form: SpendingRequestForm, items, shares) -> RequestInput:

@@ -19,6 +19,8 @@ from budget.access import (
     require_budget_editor,
 )
 from budget.forms import (
+    MOST_COST_ITEMS,
+    MOST_SPONSORS,
     ApprovalForm,
     BudgetLineForm,
     CostItemFormSet,
@@ -28,6 +30,8 @@ from budget.forms import (
     SpendingRequestForm,
     SponsorShareFormSet,
     request_input,
+    typed_rows,
+    with_rows,
 )
 from budget.models import Category, RequestStatus, SpendingRequest, YearStatus
 from governance.access import get_board_for
@@ -270,8 +274,13 @@ def _request_form_page(
             cannot="its spending requests no longer change.",
             back=(spending_request or line).get_absolute_url(),
         )
-    initial = {"currency": board.currency, "requested_on": timezone.localdate()}
-    item_initial, share_initial = None, None
+    initial = {
+        "currency": board.currency,
+        "requested_on": timezone.localdate(),
+        "requested_by": request.user,
+    }
+    item_rows: list[dict] = []
+    share_rows: list[dict] = []
     if spending_request is not None:
         initial = {
             name: getattr(spending_request, name)
@@ -286,23 +295,38 @@ def _request_form_page(
                 "notes",
             )
         }
-        item_initial = list(
+        item_rows = list(
             spending_request.items.values(
                 "description", "quantity", "unit", "unit_cost", "vat_rate", "includes_vat", "note"
             )
         )
-        share_initial = list(
+        share_rows = list(
             spending_request.sponsor_shares.values(
                 "organisation", "percentage", "fixed_amount", "agreement_reference"
             )
         )
-    data = request.POST if request.method == "POST" else None
-    form = SpendingRequestForm(data, initial=initial, board=board)
-    items = CostItemFormSet(data, initial=item_initial, prefix="items")
-    shares = SponsorShareFormSet(
-        data, initial=share_initial, prefix="shares", form_kwargs={"board": board}
-    )
-    if request.method == "POST" and form.is_valid() and items.is_valid() and shares.is_valid():
+    change = request.POST.get("rows", "") if request.method == "POST" else ""
+    focus = ""
+    saving = request.method == "POST" and not change
+    if change:
+        # "Add a cost item", "Remove" and the like: show what was typed again with a row more
+        # or less, and save nothing. htmx swaps in the changed fieldset; without JavaScript
+        # the whole form comes back.
+        item_rows = typed_rows(CostItemFormSet, request.POST, "items")
+        share_rows = typed_rows(SponsorShareFormSet, request.POST, "shares")
+        focus = _change_rows(change, {"items": item_rows, "shares": share_rows})
+        form = SpendingRequestForm(initial=request.POST.dict(), board=board)
+    else:
+        form = SpendingRequestForm(request.POST if saving else None, initial=initial, board=board)
+    if saving:
+        items = CostItemFormSet(request.POST, prefix="items")
+        shares = SponsorShareFormSet(request.POST, prefix="shares", form_kwargs={"board": board})
+    else:
+        items = with_rows(CostItemFormSet, item_rows, prefix="items")
+        shares = with_rows(
+            SponsorShareFormSet, share_rows, prefix="shares", form_kwargs={"board": board}
+        )
+    if saving and form.is_valid() and items.is_valid() and shares.is_valid():
         try:
             saved = services.spending_request_save(
                 line=line,
@@ -318,9 +342,16 @@ def _request_form_page(
         else:
             messages.success(request, f"Saved '{saved.title}'.")
             return redirect(saved)
+    if focus.startswith("new-"):
+        # The new row's first field takes the cursor (htmx honours autofocus after a swap).
+        formset = items if focus == "new-items" else shares
+        next(iter(formset.forms[-1])).field.widget.attrs["autofocus"] = True
+    template = "budget/request_form.html"
+    if change and request.htmx:
+        template += "#cost-items" if "-items" in change else "#sponsor-shares"
     return render(
         request,
-        "budget/request_form.html",
+        template,
         {
             "board": board,
             "line": line,
@@ -329,9 +360,42 @@ def _request_form_page(
             "form": form,
             "items": items,
             "shares": shares,
+            "focus": focus,
+            "rows_said": _rows_said(focus, items, shares),
             "row_errors": row_errors(("Cost item", items), ("Sponsor", shares)),
         },
     )
+
+
+def _change_rows(change: str, rows: dict[str, list[dict]]) -> str:
+    """Apply "add-items", "add-shares", "remove-items-2" or "remove-shares-0" to the typed rows;
+    answers what should take the focus next ("new-items", "add-shares", ...)."""
+    verb, _, rest = change.partition("-")
+    kind, _, index = rest.partition("-")
+    if kind not in rows:
+        return ""
+    limit = MOST_COST_ITEMS if kind == "items" else MOST_SPONSORS
+    if verb == "add" and len(rows[kind]) < limit:
+        rows[kind].append({})
+        return f"new-{kind}"
+    if verb == "remove" and index.isascii() and index.isdigit() and int(index) < len(rows[kind]):
+        del rows[kind][int(index)]
+        return f"add-{kind}"
+    return ""
+
+
+def _rows_said(focus: str, items, shares) -> str:
+    """What a screen reader hears after a row is added or removed."""
+    kind = focus.partition("-")[2]
+    noun, count = {
+        "items": ("cost item", len(items.forms)),
+        "shares": ("sponsor", len(shares.forms)),
+    }.get(kind, ("", 0))
+    if focus.startswith("new-"):
+        return f"{noun.capitalize()} {count} added."
+    if focus.startswith("add-"):
+        return f"{noun.capitalize()} removed; {count} left."
+    return ""
 
 
 def row_errors(*formsets) -> list[tuple[str, str]]:

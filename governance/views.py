@@ -87,6 +87,10 @@ def members_directory(request: HttpRequest, board_slug: str) -> HttpResponse:
             "is_today": on == timezone.localdate(),
             "form": form,
             "voting_count": sum(1 for row in rows if row["voting"]),
+            "emails": sorted(
+                {seat.person.email for row in rows for seat in row["voting"] + row["others"]}
+                | {officer["person"].email for officer in officers.values()}
+            ),
         },
     )
 

@@ -61,7 +61,8 @@ MEASURE = """
     const r = el.getBoundingClientRect();
     const style = getComputedStyle(el);
     return r.width > 0 && r.height > 0 && style.visibility !== 'hidden'
-      && r.bottom + window.scrollY > 0 && !el.closest('[hidden], [inert], dialog:not([open])');
+      && r.bottom + window.scrollY > 0 && r.right + window.scrollX > 0
+      && !el.closest('[hidden], [inert], [aria-hidden="true"], dialog:not([open])');
   };
   const width = document.documentElement.scrollWidth;
   const sticking = width <= viewport ? [] : [...document.body.querySelectorAll('*')]
