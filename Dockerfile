@@ -8,7 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     PATH="/opt/venv/bin:$PATH"
 
-RUN pip install --no-cache-dir uv \
+# postgresql-client: pg_dump/pg_restore for `manage.py backup` and `restore` (Debian's 15,
+# the compose file's server version).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir uv \
     && useradd --create-home --uid 1000 boardroom
 
 WORKDIR /app

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class GovernanceConfig(AppConfig):
@@ -6,4 +7,12 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance"
 
     def ready(self) -> None:
-        from governance import cards  # noqa: F401 - registers the dashboard card
+        from governance import (
+            cards,  # noqa: F401 - registers the dashboard card
+            signin,  # noqa: F401 - decides the second factor at each login
+        )
+
+
+class BoardroomAdminConfig(admin_apps.AdminConfig):
+    default = False  # named in INSTALLED_APPS in place of django.contrib.admin
+    default_site = "governance.admin_site.BoardroomAdminSite"

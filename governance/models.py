@@ -189,6 +189,12 @@ class Board(models.Model):
         help_text="Approved, published minutes can be read without logging in.",
     )
     description = models.TextField(blank=True)
+    officers_skip_two_factor = models.BooleanField(
+        "officers may sign in without a second factor",
+        default=False,
+        help_text="For demonstration boards only: the chair, the secretary and staff seated on "
+        "this board sign in with a password alone. Real boards leave this off.",
+    )
 
     objects = BoardQuerySet.as_manager()
 

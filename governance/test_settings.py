@@ -15,3 +15,6 @@ WHITENOISE_AUTOREFRESH = True
 SECURE_SSL_REDIRECT = False
 ALLOWED_HOSTS = ["*"]
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# The suite's cast logs in with force_login; tests of the officers' second factor turn it on.
+TWO_FACTOR_REQUIRED_FOR_OFFICERS = False
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

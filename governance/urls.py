@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from governance import views
+from governance import signin, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,21 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
+    path("accounts/login/", signin.SignInView.as_view(), name="login"),
+    path("accounts/login/verify/", signin.signin_verify, name="signin_verify"),
+    path(
+        "accounts/password_reset/",
+        signin.ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path("accounts/two-factor/", signin.two_factor_manage, name="two_factor"),
+    path("accounts/two-factor/setup/", signin.two_factor_setup, name="two_factor_setup"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        signin.recovery_codes_renew,
+        name="recovery_codes_renew",
+    ),
+    path("accounts/two-factor/turn-off/", signin.two_factor_turn_off, name="two_factor_turn_off"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("b/<slug:board_slug>/", views.dashboard, name="dashboard"),

@@ -3,9 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -135,5 +137,14 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    Board.objects.exists()
-    return JsonResponse({"status": "ok", "time": dt.datetime.now(dt.UTC).isoformat()})
+    """JSON in every case: `ok`, or `db-down` with 503 when the database does not answer."""
+    now = dt.datetime.now(dt.UTC).isoformat()
+    try:
+        Board.objects.exists()
+    except DatabaseError:
+        response = JsonResponse({"status": "db-down", "time": now}, status=503)
+        response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER_SECONDS)
+    else:
+        response = JsonResponse({"status": "ok", "time": now})
+    response["Cache-Control"] = "no-store"
+    return response

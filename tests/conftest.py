@@ -78,6 +78,14 @@ def cast(db):
     return make_cast()
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: throttles and cached renders never carry over."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def board(cast):
     return cast.board

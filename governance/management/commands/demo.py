@@ -35,6 +35,10 @@ class Command(BaseCommand):
         width = max(len(login.email) for login in DEMO_LOGINS)
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.email:<{width}}  {login.name}, {login.what}")
+        self.stdout.write(
+            "Two-factor sign-in is not required on the demo board (a real board requires it of "
+            "its chair, secretary and staff); anyone may turn it on from their profile."
+        )
         if no_serve:
             return
         self.stdout.write(f"\nServing on http://{addrport}/ (Ctrl+C to stop)\n")
