@@ -9,9 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH="/opt/venv/bin:$PATH"
 
 # postgresql-client: pg_dump/pg_restore for `manage.py backup` and `restore` (Debian's 15,
-# the compose file's server version).
+# the compose file's server version). WeasyPrint (minutes as PDF) needs Pango, HarfBuzz's
+# subsetter and a font.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends postgresql-client \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && pip install --no-cache-dir uv \
     && useradd --create-home --uid 1000 boardroom

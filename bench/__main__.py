@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -39,7 +40,8 @@ from bench.scenarios import (
 )
 
 FULL = Plan(seconds=10, watch_seconds=30, watchers=500)
-QUICK = Plan(seconds=1, watch_seconds=8, watchers=20)
+# Quick: fewer connections, so that even on a busy machine each page is answered within the run.
+QUICK = Plan(seconds=2, watch_seconds=8, watchers=20, connections=8)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = parser.parse_args(argv)
+    # Stopped from outside, still stop the servers and drop the databases (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     started = time.monotonic()
     infra.ensure_postgres()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import statistics
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -190,6 +191,10 @@ def unchanged_poll(
     return Row(size, "watching: unchanged poll, saturated", figures, ratio, verdict)
 
 
+# A paced request that has not been answered in this long counts as an error.
+TIMEOUT = 30.0
+
+
 @dataclass
 class Watcher:
     path: str
@@ -220,17 +225,22 @@ async def watch_and_write(
     writes: dict[str, list[Reply]] = {"note": [], "attendance": [], "next item": []}
     notes: list[tuple[float, int]] = []  # (when the chair sent it, the version it made)
     failures: list = []
-    stop_at = time.monotonic() + plan.watch_seconds
+    began = time.monotonic()
+    stop_at = began + plan.watch_seconds
+    # Watchers poll until the chair is done and three seconds more (for the last note to land).
+    finish = {"at": float("inf")}
     semaphore = asyncio.Semaphore(256)  # file descriptors, not pacing: stays below ulimit
 
     async def poll(watcher: Watcher, offset: float) -> None:
         await asyncio.sleep(offset)
         tick = time.monotonic()
-        while tick < stop_at:
+        while time.monotonic() < finish["at"]:
             try:
                 async with semaphore:
-                    reply = await fetch(anonymous, f"{watcher.path}?v={watcher.version}")
-            except OSError as error:
+                    reply = await asyncio.wait_for(
+                        fetch(anonymous, f"{watcher.path}?v={watcher.version}"), TIMEOUT
+                    )
+            except (OSError, TimeoutError) as error:
                 failures.append(error)
             else:
                 if reply.status == 204:
@@ -241,8 +251,16 @@ async def watch_and_write(
                     watcher.seen.append((reply.ended, watcher.version))
                 else:
                     failures.append(reply.status)
-            tick += 1.0
+            # A member whose answer came late polls again at once, then keeps the beat.
+            tick = max(tick + 1.0, time.monotonic())
             await asyncio.sleep(max(0.0, tick - time.monotonic()))
+
+    async def send(path: str, body: str) -> Reply:
+        started = time.monotonic()
+        try:
+            return await asyncio.wait_for(fetch(chair, path, method="POST", body=body), TIMEOUT)
+        except (OSError, TimeoutError):
+            return Reply(599, {}, 0, started, time.monotonic())  # no answer: an error
 
     async def write() -> None:
         items = live["items"]
@@ -252,12 +270,13 @@ async def watch_and_write(
         second = 0
         await asyncio.sleep(1.0)  # let every watcher make its first poll
         tick = time.monotonic()
-        while tick < stop_at - 3:
+        # Each action at least once (note, next item, note, attendance), however slow the server.
+        while time.monotonic() < stop_at - 3 or second < 4:
             if second % 2 == 0:
                 body = urlencode({"text": f"Bench note {second}: agreed.", "speaker": "none"})
                 path = live["note"].replace("{item}", str(items[current]))
                 sent = time.monotonic()
-                reply = await fetch(chair, path, method="POST", body=body)
+                reply = await send(path, body)
                 writes["note"].append(reply)
                 if reply.status == 200:
                     notes.append((sent, int(reply.headers["x-live-version"])))
@@ -266,17 +285,18 @@ async def watch_and_write(
                 present[person] = not present[person]
                 status = "present" if present[person] else "absent"
                 body = urlencode({"person": person, "status": status})
-                reply = await fetch(chair, live["attendance"], method="POST", body=body)
+                reply = await send(live["attendance"], body)
                 writes["attendance"].append(reply)
             else:
                 body = urlencode({"after": items[current]})
-                reply = await fetch(chair, live["next"], method="POST", body=body)
+                reply = await send(live["next"], body)
                 writes["next item"].append(reply)
                 if reply.status == 200:
                     current += 1
             second += 1
-            tick += 1.0
+            tick = max(tick + 1.0, time.monotonic())
             await asyncio.sleep(max(0.0, tick - time.monotonic()))
+        finish["at"] = max(stop_at, time.monotonic() + 3)
 
     spread = [index / plan.watchers for index in range(plan.watchers)]
     await asyncio.gather(
@@ -289,7 +309,8 @@ async def watch_and_write(
             when = next((at for at, seen in watcher.seen if seen >= version), None)
             arrivals.append(None if when is None else when - sent)
         reach.append(arrivals)
-    return unchanged, changed, writes, notes, [reach, failures]
+    elapsed = time.monotonic() - began
+    return unchanged, changed, writes, notes, [reach, failures, elapsed]
 
 
 def figures_of(replies: list[Reply], seconds: float) -> Figures:
@@ -315,10 +336,9 @@ def watching(
         f"{size}: watching, {plan.watchers} members polling for {plan.watch_seconds:.0f} s "
         "while the chair writes"
     )
-    unchanged, changed, writes, notes, (reach, failures) = asyncio.run(
+    unchanged, changed, writes, notes, (reach, failures, seconds) = asyncio.run(
         watch_and_write(watch_base, chair_base, manifest, plan)
     )
-    seconds = plan.watch_seconds
     polls = figures_of(unchanged + changed, seconds)
     polls.errors += len(failures)
     offered = plan.watchers
@@ -337,6 +357,11 @@ def watching(
         )
     ]
     per_change = figures_of(changed, seconds)
+    # The typical watcher's cost: the first poll per time zone renders (and costs more), the
+    # rest are served the shared render.
+    per_change.queries = (
+        statistics.median([reply.queries for reply in changed]) if changed else None
+    )
     rows.append(
         Row(
             size,

@@ -6,4 +6,7 @@ class BudgetConfig(AppConfig):
     verbose_name = "Budget"
 
     def ready(self) -> None:
-        from budget import cards  # noqa: F401 - registers the dashboard card
+        from budget import (
+            approvals,  # noqa: F401 - approves requests when their motion carries
+            cards,  # noqa: F401 - registers the dashboard card
+        )

@@ -13,15 +13,18 @@ from decimal import Decimal as D
 from django.db import transaction
 
 from budget import services
+from budget.approvals import spending_request_cite_motion
 from budget.models import (
     BudgetLine,
     Category,
     FiscalYear,
     Payment,
+    SpendingRequest,
     YearStatus,
 )
 from budget.services import CostItemInput, RequestInput, SponsorShareInput
 from governance.models import Board, Organisation, User
+from motions.models import Motion, Outcome
 
 MAY_MEETING = dt.date(2014, 5, 15)
 MAY_MOTION = "AB meeting 15 May 2014, motion 'Approve this expense', carried"
@@ -353,3 +356,22 @@ def _line_payment(fiscal_year: FiscalYear, secretary: User) -> None:
             reference="Document Day prizes",
             actor=secretary,
         )
+
+
+def link_motions(board: Board) -> None:
+    """Name the May 2014 motion as the authority of the Hackathon request; idempotent. Runs after
+    the meetings' demo, which records the motion as the minutes write it."""
+    request = SpendingRequest.objects.filter(
+        line__fiscal_year__board=board, title="Hackathon evening social event", motion=None
+    ).first()
+    motion = (
+        Motion.objects.filter(
+            board=board, text__startswith="Approve this expense", outcome=Outcome.CARRIED
+        )
+        .order_by("pk")
+        .first()
+    )
+    if request is None or motion is None:
+        return
+    secretary = User.objects.get(email="sarah.conway@demo.boardroom.example")
+    spending_request_cite_motion(request=request, motion=motion, actor=secretary)

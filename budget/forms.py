@@ -286,3 +286,43 @@ class PaymentForm(Form):
         cleaned = super().clean()
         check_base_rate(self, cleaned)
         return cleaned
+
+
+class PutToBoardForm(forms.Form):
+    """Put a request to the board as a motion: in a meeting, or by ballot."""
+
+    amount = amount_field("Approve up to", minimum="0.01")
+    where = forms.ChoiceField(label="Decided", choices=())
+    method = forms.ChoiceField(
+        label="How the meeting decides",
+        required=False,
+        choices=[
+            ("counts", "Show of hands (counts)"),
+            ("without_objection", "Carried without objection"),
+            ("roll_call", "Roll call"),
+            ("live", "Live vote in the browser"),
+        ],
+    )
+    closes_at = forms.DateTimeField(
+        label="Ballot deadline",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Ballots only; in your time zone.",
+    )
+
+    def __init__(self, *args, meetings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meetings = {str(meeting.pk): meeting for meeting in meetings}
+        self.fields["where"].choices = [
+            (str(meeting.pk), f"At {meeting.title}") for meeting in meetings
+        ] + [("ballot", "By ballot between meetings")]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("where") == "ballot" and not data.get("closes_at"):
+            self.add_error("closes_at", "A ballot needs a deadline.")
+        return data
+
+    @property
+    def meeting(self):
+        return self.meetings.get(self.cleaned_data.get("where", ""))

@@ -270,6 +270,22 @@ class SpendingRequest(models.Model):
         blank=True,
         related_name="+",
     )
+    motion = models.ForeignKey(
+        "motions.Motion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="spending_requests",
+        help_text="The motion that decides (or decided) the request: its authority once carried.",
+    )
+    proposed_amount = models.DecimalField(
+        "up to",
+        **MONEY,
+        null=True,
+        blank=True,
+        help_text="The most the motion would approve, in the base currency: payments are capped "
+        "at it.",
+    )
     carried_from = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,

@@ -323,6 +323,7 @@ def request_for_page(queryset: QuerySet[SpendingRequest]) -> QuerySet[SpendingRe
             "line__fiscal_year__board",
             "requested_by",
             "approval_recorded_by",
+            "motion__meeting",
             "carried_from__line__fiscal_year",
             "carried_into__line__fiscal_year",
         )

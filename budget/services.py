@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 
 from budget.models import (
     Breakdown,
@@ -490,6 +491,8 @@ def payment_record(
     if amount is None or amount <= 0:
         raise BudgetError("A payment must be more than zero.")
     _check_currency(currency, exchange_rate, fiscal_year.currency)
+    if request is not None and request.motion_id and request.approved_amount is not None:
+        _check_within_approval(request, amount, exchange_rate, fiscal_year.currency)
     if amount * exchange_rate > LARGEST_AMOUNT:
         raise BudgetError(
             f"Converted at {exchange_rate.normalize():f}, the payment comes to more than "
@@ -526,6 +529,22 @@ def payment_record(
         data={"base_amount": str(payment.base_amount), "reference": reference},
     )
     return payment
+
+
+def _check_within_approval(
+    request: SpendingRequest, amount: Decimal, exchange_rate: Decimal, currency: str
+) -> None:
+    """A motion approved the request "up to" its amount: payments stop there."""
+    paid = request.payments.aggregate(total=Sum("base_amount"))["total"] or ZERO
+    this = to_cents(amount * exchange_rate)
+    if paid + this > request.approved_amount:
+        left = request.approved_amount - paid
+        cap = Money(request.approved_amount, currency)
+        raise BudgetError(
+            f"The motion approved '{request.title}' up to {cap}; "
+            f"{Money(max(left, ZERO), currency)} is left, and this payment comes to "
+            f"{Money(this, currency)}."
+        )
 
 
 # -- Year-end carry-over --------------------------------------------------------------------------

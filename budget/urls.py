@@ -21,6 +21,11 @@ urlpatterns = [
     path("requests/<int:request_id>/edit/", views.request_edit, name="request_edit"),
     path("requests/<int:request_id>/propose/", views.request_propose, name="request_propose"),
     path("requests/<int:request_id>/approve/", views.request_approve, name="request_approve"),
+    path(
+        "requests/<int:request_id>/put-to-board/",
+        views.request_put_to_board,
+        name="request_put_to_board",
+    ),
     path("requests/<int:request_id>/reject/", views.request_reject, name="request_reject"),
     path("requests/<int:request_id>/settle/", views.request_settle, name="request_settle"),
 ]

@@ -3,6 +3,8 @@ or service, and renders."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from budget import export, queries, services
+from budget import approvals, export, queries, services
 from budget.access import (
     can_edit_budget,
     get_line_for,
@@ -26,6 +28,7 @@ from budget.forms import (
     CostItemFormSet,
     FiscalYearForm,
     PaymentForm,
+    PutToBoardForm,
     RejectionForm,
     SpendingRequestForm,
     SponsorShareFormSet,
@@ -454,6 +457,13 @@ def request_detail(request: HttpRequest, board_slug: str, request_id: int) -> Ht
             "carried_into": carried_into,
             "can_edit": editable,
             "is_open": spending_request.status in services.EDITABLE_STATUSES,
+            "put_form": (
+                _put_form(board, spending_request, fiscal_year)
+                if editable
+                and spending_request.status in services.EDITABLE_STATUSES
+                and not _before_the_board(spending_request)
+                else None
+            ),
             "buffer": (
                 spending_request.approved_amount - breakdown.requested.amount
                 if (spending_request.approved_amount or 0) > breakdown.requested.amount
@@ -657,3 +667,63 @@ def payment_create(request: HttpRequest, board_slug: str, line_id: int) -> HttpR
             "back": (spending_request or line).get_absolute_url(),
         },
     )
+
+
+# -- Approval by motion ---------------------------------------------------------------------------
+
+
+def _before_the_board(spending_request: SpendingRequest) -> bool:
+    motion = spending_request.motion
+    return motion is not None and motion.status in ("draft", "open", "tabled")
+
+
+def _meetings_ahead(board):
+    from meetings.models import Meeting
+
+    return list(Meeting.objects.of_board(board).upcoming().select_related("board")[:6])
+
+
+def _put_form(board, spending_request, fiscal_year, data=None) -> PutToBoardForm:
+    requested = spending_request.breakdown(fiscal_year.currency).requested.amount
+    return PutToBoardForm(
+        data,
+        meetings=_meetings_ahead(board),
+        initial={
+            "amount": spending_request.proposed_amount or requested,
+            "closes_at": timezone.localtime() + dt.timedelta(days=7),
+        },
+    )
+
+
+@require_POST
+def request_put_to_board(request: HttpRequest, board_slug: str, request_id: int) -> HttpResponse:
+    """Propose the request as a motion "up to" an amount, in a meeting or by ballot."""
+    board, standing, spending_request = get_request_for(request.user, board_slug, request_id)
+    require_budget_editor(standing)
+    fiscal_year = spending_request.line.fiscal_year
+    form = _put_form(board, spending_request, fiscal_year, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            motion = approvals.spending_request_put_to_motion(
+                request=spending_request,
+                amount=data["amount"],
+                actor=request.user,
+                meeting=form.meeting,
+                method=data.get("method") or "counts",
+                closes_at=data.get("closes_at"),
+            )
+        except services.BudgetError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Put to the board: “{motion.title}”.")
+            return redirect(motion.get_absolute_url())
+    else:
+        messages.error(
+            request,
+            "Nothing was proposed: "
+            + "; ".join(
+                str(message) for messages_ in form.errors.values() for message in messages_
+            ),
+        )
+    return redirect(spending_request)

@@ -62,7 +62,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "governance",
     "meetings",
+    "motions",
     "budget",
+    "minutes",
 ]
 
 MIDDLEWARE = [

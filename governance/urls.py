@@ -34,7 +34,9 @@ urlpatterns = [
     path("b/<slug:board_slug>/", views.dashboard, name="dashboard"),
     path("b/<slug:board_slug>/members/", views.members_directory, name="members_directory"),
     path("b/<slug:board_slug>/meetings/", include("meetings.urls")),
+    path("b/<slug:board_slug>/motions/", include("motions.urls")),
     path("b/<slug:board_slug>/budget/", include("budget.urls")),
+    path("b/<slug:board_slug>/minutes/", include("minutes.urls")),
 ]
 
 if settings.BENCH:  # the benchmark suite's controls; see bench/README.md

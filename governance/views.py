@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from governance.access import get_board_for
 from governance.dashboard import cards_for
 from governance.forms import DirectoryDateForm, ProfileForm
 from governance.models import OFFICER_ROLES, Board, Organisation, Role, Seat
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -141,7 +144,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     now = dt.datetime.now(dt.UTC).isoformat()
     try:
         Board.objects.exists()
-    except DatabaseError:
+    except DatabaseError as error:
+        logger.warning("healthz: the database does not answer: %s", error)
         response = JsonResponse({"status": "db-down", "time": now}, status=503)
         response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER_SECONDS)
     else:

@@ -16,12 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.models import Board, User
-from meetings import services
+from meetings import registry, services
 from meetings.models import AttendanceStatus, ItemKind, Meeting, MeetingStatus
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 MAY_2014_START = dt.datetime(2014, 5, 15, 16, 0, tzinfo=LONDON)
-CAVIUM_EMBARGO = dt.date(2014, 6, 3)
+# The new member's news may be made public from the morning of 3 June 2014.
+CAVIUM_EMBARGO = dt.datetime(2014, 6, 3, 0, 0, tzinfo=LONDON)
 
 # In the order the minutes list them.
 MAY_2014_ATTENDEES = [
@@ -50,10 +51,12 @@ class DemoItem:
     presenter: str | None = None
     description: str = ""
     # "Name: statement" is attributed to the attendee; a line starting "- " is recorded as
-    # written, without a speaker (questions, actions, the record's own notes).
+    # written, without a speaker (questions, the record's own notes); a line starting "> " is
+    # typed as the minutes write it ("Action Lars: ..."), so the app that registered a console
+    # line parser for it records it (see meetings.registry), and otherwise it is a plain note.
     notes: list[str] = field(default_factory=list)
     summary: str = ""
-    embargo_until: dt.date | None = None
+    embargo_until: dt.datetime | None = None
     board_only: bool = False
 
 
@@ -183,6 +186,8 @@ MAY_2014_AGENDA = [
             "Lars: I don’t see any reason why we could not do this. We can just mark items as "
             "approved in 2014 and carry over as approved into the new budget. If anyone had a "
             "concrete objection, we could cover this then.",
+            "> Decision: Items approved in 2014 are carried over as approved into the new "
+            "budget. Carried without objection.",
             "Mark: Would there be a possible issue with non-profit status if we carried planned "
             "items into the new year?",
             "- Action Lars: Come up with a better proposal – see “Xen Project Provisional Budget "
@@ -213,6 +218,7 @@ MAY_2014_AGENDA = [
             "project 50% using a sponsoring contract."
         ),
         notes=[
+            "> Motion: Approve this expense, up to USD 3,000. Carried 9–0–0.",
             "- Note: Updated in “Xen Project Provisional Budget for 2014 v4 - May20 Update.xls”",
         ],
         summary="Motion: Approve this expense (USD 3,000). Carried.",
@@ -338,7 +344,13 @@ def load_may_2014(board: Board, people: dict[str, User]) -> Meeting:
         step = dt.timedelta(minutes=entry.minutes) / (len(entry.notes) + 1)
         for line in entry.notes:
             clock += step
-            if line.startswith("- "):
+            if line.startswith("> "):
+                typed = registry.Line(item=item, text=line[2:], author=chair, at=clock)
+                if registry.claim_line(typed) is None:
+                    services.note_record(
+                        item=item, text=line[2:], author=chair, attribute=False, at=clock
+                    )
+            elif line.startswith("- "):
                 services.note_record(
                     item=item, text=line[2:], author=chair, attribute=False, at=clock
                 )

@@ -81,11 +81,12 @@ class AgendaItemForm(forms.Form):
         required=False,
         help_text="Never shown outside the board.",
     )
-    embargo_until = forms.DateField(
+    embargo_until = forms.DateTimeField(
         label="Embargoed until",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Not to be shown outside the board until after this day.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Not shown outside the board before this moment (your time zone); public "
+        "from then on.",
     )
 
     def __init__(self, *args, presenters=None, **kwargs):

@@ -162,12 +162,64 @@ class ItemKind(models.TextChoices):
     DECISION = "decision", "Decision"
 
 
+def is_public_at(*, board_only: bool, embargo_until: dt.datetime | None, at: dt.datetime) -> bool:
+    """The board's one answer to "may this be shown outside the board at `at`?".
+
+    Board-only content never is; embargoed content is from the moment its embargo ends. Every
+    output that can reach a reader outside the board (pages, exports, feeds, counts) asks here or
+    through `public_q`, which says the same thing to the database.
+    """
+    if board_only:
+        return False
+    return embargo_until is None or embargo_until <= at
+
+
+def public_q(at: dt.datetime, prefix: str = "") -> Q:
+    """`is_public_at` as a filter, for a model with `board_only` and `embargo_until`."""
+    return Q(**{f"{prefix}board_only": False}) & (
+        Q(**{f"{prefix}embargo_until__isnull": True}) | Q(**{f"{prefix}embargo_until__lte": at})
+    )
+
+
+class Disclosure(models.Model):
+    """Confidentiality of a piece of the record: board only, or embargoed until a moment."""
+
+    board_only = models.BooleanField(
+        "board only",
+        default=False,
+        help_text="Confidential: never shown outside the board, even once minutes are public.",
+    )
+    embargo_until = models.DateTimeField(
+        "embargoed until",
+        null=True,
+        blank=True,
+        help_text="Not shown outside the board before this moment; public from then on.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def is_public_at(self, at: dt.datetime) -> bool:
+        return is_public_at(board_only=self.board_only, embargo_until=self.embargo_until, at=at)
+
+    def is_embargoed_at(self, at: dt.datetime) -> bool:
+        return self.embargo_until is not None and at < self.embargo_until
+
+    @property
+    def is_restricted(self) -> bool:
+        """Marked in any way, whether or not the embargo has passed."""
+        return self.board_only or self.embargo_until is not None
+
+
 class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
     def in_order(self) -> AgendaItemQuerySet:
         return self.order_by("position", "pk")
 
+    def public_at(self, at: dt.datetime) -> AgendaItemQuerySet:
+        return self.filter(public_q(at))
 
-class AgendaItem(models.Model):
+
+class AgendaItem(Disclosure):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=200)
@@ -192,16 +244,6 @@ class AgendaItem(models.Model):
         editable=False,
     )
     summary_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
-    board_only = models.BooleanField(
-        "board only",
-        default=False,
-        help_text="Confidential: never shown outside the board, even once minutes are public.",
-    )
-    embargo_until = models.DateField(
-        null=True,
-        blank=True,
-        help_text="Until this day (inclusive) the item may not be shown outside the board.",
-    )
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -223,9 +265,6 @@ class AgendaItem(models.Model):
     @property
     def anchor(self) -> str:
         return f"item-{self.pk}"
-
-    def is_embargoed_on(self, on: dt.date) -> bool:
-        return self.embargo_until is not None and on <= self.embargo_until
 
     @property
     def is_done(self) -> bool:
@@ -363,9 +402,16 @@ class Attendance(models.Model):
         return arrived and still_here
 
 
-class Note(models.Model):
+class NoteQuerySet(models.QuerySet["Note"]):
+    def public_at(self, at: dt.datetime) -> NoteQuerySet:
+        """Notes that may be shown outside the board: their own marks and their item's."""
+        return self.filter(public_q(at), public_q(at, prefix="item__"))
+
+
+class Note(Disclosure):
     """One statement in the record: "Don: makes the point that ...". Never edited in place by two
-    people at once, because each statement is its own row."""
+    people at once, because each statement is its own row. A statement can be board only or
+    embargoed on its own (a new member's name) while the rest of its item is public."""
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="notes")
     speaker = models.ForeignKey(
@@ -381,6 +427,8 @@ class Note(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meeting_notes"
     )
+
+    objects = NoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["item", "recorded_at", "pk"]

@@ -406,3 +406,110 @@ def roll_call(meeting: Meeting, attendances: list[Attendance]) -> list[RollGroup
 
 def upcoming_for_board(board: Board, now: dt.datetime | None = None) -> Meeting | None:
     return Meeting.objects.of_board(board).upcoming(now or timezone.now()).first()
+
+
+# -- Who holds each vote -----------------------------------------------------------------------
+
+
+def organisation_unit_key(organisation_id: int) -> str:
+    return f"organisation:{organisation_id}"
+
+
+def person_unit_key(person_id: int) -> str:
+    return f"person:{person_id}"
+
+
+@dataclass(frozen=True)
+class VoteHolder:
+    """One voting unit present at a moment of a meeting, and the attendee who holds its vote."""
+
+    unit_key: str
+    unit_label: str
+    attendance: Attendance
+    organisation: Organisation | None = None
+    unit_person_id: int | None = None
+
+    @property
+    def person(self):
+        return self.attendance.person
+
+    @property
+    def person_id(self) -> int | None:
+        return self.attendance.person_id
+
+    @property
+    def stands_in(self) -> bool:
+        """An alternate holding the vote for an absent representative."""
+        return self.attendance.role == Role.ALTERNATE
+
+
+def vote_holders_at(
+    meeting: Meeting,
+    at: dt.datetime | None = None,
+    *,
+    attendances: Iterable[Attendance] | None = None,
+) -> dict[str, VoteHolder]:
+    """Every voting unit present at `at` (None: now), keyed by unit, with who holds its vote:
+    the voting representative present, else an alternate present (the first by name).
+
+    The one answer to "who may vote for this unit now"; proxies, when they come, are added here.
+    Guests, non-voting members, officers without a seat for an organisation and staff hold none.
+    """
+    if attendances is None:
+        attendances = meeting.attendances.present().select_related("organisation", "person")
+    present = [
+        a
+        for a in attendances
+        if a.person_id and a.sits_for_vote and a.is_present and a.is_present_at(at)
+    ]
+    present.sort(key=lambda a: (a.role != Role.VOTING, a.name, a.pk))
+    holders: dict[str, VoteHolder] = {}
+    if meeting.board.voting_basis == VotingBasis.ORGANISATION:
+        for attendance in present:
+            key = organisation_unit_key(attendance.organisation_id)
+            if key not in holders:
+                holders[key] = VoteHolder(
+                    unit_key=key,
+                    unit_label=attendance.organisation_name or attendance.organisation.name,
+                    attendance=attendance,
+                    organisation=attendance.organisation,
+                )
+        return holders
+    # By person: each representative is a unit; an alternate stands in for the one
+    # representative of their organisation when that representative is away.
+    for attendance in present:
+        if attendance.role == Role.VOTING:
+            key = person_unit_key(attendance.person_id)
+            holders[key] = VoteHolder(
+                unit_key=key,
+                unit_label=attendance.name,
+                attendance=attendance,
+                organisation=attendance.organisation,
+                unit_person_id=attendance.person_id,
+            )
+    alternates = [a for a in present if a.role == Role.ALTERNATE]
+    if alternates:
+        representatives: dict[int, list[Seat]] = {}
+        for seat in seats_on(meeting.board, meeting.date).filter(role=Role.VOTING):
+            representatives.setdefault(seat.organisation_id, []).append(seat)
+        for attendance in alternates:
+            seats = representatives.get(attendance.organisation_id, [])
+            if len(seats) != 1:
+                continue
+            key = person_unit_key(seats[0].person_id)
+            if key not in holders:
+                holders[key] = VoteHolder(
+                    unit_key=key,
+                    unit_label=seats[0].person.full_name,
+                    attendance=attendance,
+                    organisation=attendance.organisation,
+                    unit_person_id=seats[0].person_id,
+                )
+    return holders
+
+
+def vote_holder_for(
+    meeting: Meeting, unit_key: str, at: dt.datetime | None = None
+) -> VoteHolder | None:
+    """Who holds `unit_key`'s vote at `at` (None: now), or None when the unit is not present."""
+    return vote_holders_at(meeting, at).get(unit_key)

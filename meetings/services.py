@@ -184,7 +184,7 @@ class ItemDetails:
     presenter: object | None = None
     description: str = ""
     board_only: bool = False
-    embargo_until: dt.date | None = None
+    embargo_until: dt.datetime | None = None
 
     def validated(self) -> ItemDetails:
         if not self.title.strip():
@@ -529,13 +529,16 @@ def note_record(
     speaker: Attendance | None = None,
     attribute: bool = True,
     at: dt.datetime | None = None,
+    board_only: bool = False,
+    embargo_until: dt.datetime | None = None,
 ) -> Note:
     """Record one statement under `item`.
 
     With `attribute`, a leading "Name:" names the speaker among the attendees present; a name
     that matches nobody, or several people, is refused so the recorder can choose. Pass
     `speaker` to choose (the prefix is then dropped), or `attribute=False` to keep the text as
-    written with no speaker.
+    written with no speaker. `board_only` and `embargo_until` keep the statement inside the
+    board (for good, or until that moment) when the rest of the item is public.
     """
     meeting = item.meeting
     if not meeting.is_in_progress:
@@ -590,7 +593,13 @@ def note_record(
         raise MeetingNotOpen("The meeting was adjourned a moment ago; the note was not saved.")
     meeting.live_version = (meeting.live_version or 0) + 1
     note = Note.objects.create(
-        item=item, speaker=speaker, text=statement, author=author, recorded_at=_now(at)
+        item=item,
+        speaker=speaker,
+        text=statement,
+        author=author,
+        recorded_at=_now(at),
+        board_only=board_only,
+        embargo_until=embargo_until,
     )
     audit.record(
         board=meeting.board,

@@ -87,6 +87,7 @@ def _detail_context(user, board: Board, standing: Standing, meeting: Meeting) ->
         "may_record": may_record,
         "live_url": live_url_for(meeting, user) if meeting.is_in_progress else "",
         "today": timezone.localdate(),
+        "now": timezone.now(),
     }
 
 

@@ -75,9 +75,14 @@ def test_quick_benchmark_runs_every_scenario_and_cleans_up(tmp_path):
     for scenario in expected:
         row = rows[scenario]
         figures = row["figures"]
-        assert figures["requests"] > 0, scenario
+        # Every row was asked for (its query count comes from a real answer) and nothing failed;
+        # how many answers a second or two brings depends on how busy the machine is.
         assert figures["errors"] == 0, (scenario, figures)
         assert figures["queries"] and figures["queries"] > 0, scenario
+        if scenario.startswith(("control", "reading")):
+            assert figures["extra"]["status"] == 200, (scenario, figures)
+        if scenario.startswith("chair writing"):
+            assert figures["requests"] > 0, scenario
     # Pages are served compressed and the unchanged poll is one query, as the server says.
     assert rows["reading: dashboard"]["figures"]["extra"]["encoding"] == "gzip"
     assert "Accept-Encoding" in rows["reading: dashboard"]["figures"]["extra"]["vary"]

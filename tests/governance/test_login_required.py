@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 pytestmark = pytest.mark.django_db
 
-# Pages an anonymous visitor may open; later, published public minutes join this list.
+# Pages an anonymous visitor may open.
 PUBLIC = {
     "login",
     "logout",
@@ -44,7 +44,17 @@ def url_for(name: str) -> str:
 # The live view's poll authenticates by a signed token instead of the session, so that an
 # unchanged poll costs one query; without a valid token it refuses.
 TOKEN_AUTHENTICATED = {"meetings:meeting_live"}
-PRIVATE = sorted(set(PATTERNS) - PUBLIC - TOKEN_AUTHENTICATED)
+# Published minutes are public where the board publishes its minutes (Board.minutes_public);
+# on any other board these pages ask for a login like the rest. The feed has no login to ask
+# for: it is there for a publishing board and nowhere else.
+PUBLIC_WHEN_THE_BOARD_PUBLISHES = {
+    "minutes:minutes_list",
+    "minutes:minutes_detail",
+    "minutes:minutes_pdf",
+    "minutes:minutes_markdown",
+}
+FEEDS = {"minutes:minutes_feed"}
+PRIVATE = sorted(set(PATTERNS) - PUBLIC - TOKEN_AUTHENTICATED - FEEDS)
 
 
 def test_the_url_map_has_private_pages():
@@ -64,3 +74,21 @@ def test_anonymous_visitor_is_sent_to_login(cast, name, method):
 def test_token_authenticated_pages_refuse_a_forged_token(cast, name):
     response = Client().get(url_for(name))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC_WHEN_THE_BOARD_PUBLISHES | FEEDS))
+def test_published_minutes_are_open_only_where_the_board_publishes(cast, name):
+    assert set(PATTERNS) >= PUBLIC_WHEN_THE_BOARD_PUBLISHES | FEEDS
+    url = url_for(name)
+    private = Client().get(url)
+    if name in FEEDS:
+        assert private.status_code == 404, url
+    else:
+        assert private.status_code == 302 and private.url.startswith(reverse("login")), url
+    cast.board.minutes_public = True
+    cast.board.save(update_fields=["minutes_public"])
+    # No minutes exist: the list and feed answer, a meeting's minutes are simply not found.
+    expected = 200 if name in {"minutes:minutes_list", "minutes:minutes_feed"} else 404
+    assert Client().get(url).status_code == expected, url
+    # Changing anything still needs a login and a seat.
+    assert Client().post(url).status_code == 405

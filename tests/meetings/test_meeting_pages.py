@@ -1,6 +1,7 @@
 """The meetings list, the meeting record, the members' live poll and the dashboard card."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.test import Client
@@ -104,7 +105,7 @@ def test_record_marks_embargoed_and_confidential_items(cast, client_for):
         meeting=meeting,
         title="New member",
         board_only=True,
-        embargo_until=timezone.localdate() + dt.timedelta(days=20),
+        embargo_until=timezone.now() + dt.timedelta(days=20),
     )
     text = client_for(cast.victor).get(detail_url(meeting)).text
     assert "Board only" in text
@@ -364,7 +365,9 @@ def test_demo_meeting_reads_as_the_minutes(client_for):
         "Approve spending for Xen Project Hackathon",
         "Xen Project 4.4 Retrospective",
     } <= set(titles)
-    assert may.items.get(title="Member and Media Updates").embargo_until == dt.date(2014, 6, 3)
+    assert may.items.get(title="Member and Media Updates").embargo_until == dt.datetime(
+        2014, 6, 3, tzinfo=zoneinfo.ZoneInfo("Europe/London")
+    )
     assert Meeting.objects.upcoming().filter(status="scheduled").exists()
     lars = User.objects.get(email="lars.kurth@demo.boardroom.example")
     text = client_for(lars).get(detail_url(may)).text

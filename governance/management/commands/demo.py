@@ -11,7 +11,14 @@ from django.utils.module_loading import import_string
 
 from governance.demo import DEMO_LOGINS, DEMO_PASSWORD, load_board
 
-DEMO_LOADERS: list[str] = ["budget.demo.load", "meetings.demo.load"]
+# minutes last: it writes the minutes of the meetings the others load.
+DEMO_LOADERS: list[str] = [
+    "budget.demo.load",
+    "meetings.demo.load",
+    "motions.demo.load",
+    "budget.demo.link_motions",
+    "minutes.demo.load",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,92 @@
+"""Who reads which version of a board's minutes. Views ask here; nothing else decides.
+
+Members of the board read the board's version of every minutes, marked where confidential.
+Anyone else (an anonymous visitor, a member of another board) reads the public version of
+published minutes, and only when the board publishes its minutes; otherwise anonymous visitors
+are asked to log in and other boards' members are told there is nothing here (404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from governance.access import SuperuserStanding
+from governance.models import Board, Role, Standing, standing_of
+from minutes.disclosure import BOARD, PUBLIC
+from minutes.models import Minutes
+
+
+class LoginNeeded(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Reader:
+    board: Board
+    standing: Standing
+    audience: str
+
+    @property
+    def is_board(self) -> bool:
+        return self.audience == BOARD
+
+    @property
+    def is_officer(self) -> bool:
+        return self.is_board and self.standing.has_any(Role.CHAIR, Role.SECRETARY)
+
+    @property
+    def is_chair(self) -> bool:
+        return self.is_board and self.standing.is_chair
+
+
+def reader_for(request: HttpRequest, slug: str) -> Reader:
+    board = get_object_or_404(Board, slug=slug)
+    user = request.user
+    if not getattr(user, "timezone", ""):
+        timezone.activate(board.zone)
+    standing = standing_of(user, board)
+    if standing.is_member:
+        return Reader(board, standing, BOARD)
+    if getattr(user, "is_superuser", False):
+        return Reader(board, SuperuserStanding(board=board, on=standing.on), BOARD)
+    if board.minutes_public:
+        return Reader(board, standing, PUBLIC)
+    if not user.is_authenticated:
+        raise LoginNeeded
+    raise Http404("No such board")
+
+
+def login_redirect(request: HttpRequest):
+    return redirect_to_login(request.get_full_path())
+
+
+def get_minutes_for(reader: Reader, meeting_id: int) -> Minutes:
+    """The minutes of a meeting of the reader's board; the public reads only published ones."""
+    queryset = Minutes.objects.select_related(
+        "meeting__board",
+        "meeting__chair",
+        "generated_by",
+        "circulated_by",
+        "approved_by",
+        "published_by",
+        "approval_meeting",
+    ).filter(meeting__board=reader.board)
+    if not reader.is_board:
+        queryset = queryset.published()
+    return get_object_or_404(queryset, meeting_id=meeting_id)
+
+
+def require_officer(reader: Reader) -> None:
+    if not reader.is_officer:
+        raise PermissionDenied("Only the chair or a secretary may do this with the minutes.")
+
+
+def require_board(reader: Reader) -> None:
+    if not reader.is_board:
+        raise PermissionDenied("Only members of the board may do this.")

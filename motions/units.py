@@ -1,0 +1,128 @@
+"""Voting units: who may vote on a motion, for which unit, and which units there are.
+
+A unit is an organisation on a board that votes per organisation, else a voting member. In a
+meeting the unit's vote is held by whoever `meetings.queries.vote_holders_at` says; on a ballot
+by the representative or the alternate, whoever votes first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from governance.models import Board, Role, VotingBasis, seats_on, voting_seats_on
+from meetings.queries import organisation_unit_key, person_unit_key, vote_holders_at
+from motions.errors import NotEntitled
+from motions.models import Motion
+
+
+@dataclass(frozen=True)
+class Unit:
+    key: str
+    label: str
+    organisation_id: int | None = None
+    person_id: int | None = None
+
+
+def seated_units(board: Board, on: dt.date) -> list[Unit]:
+    """Every voting unit seated on `on`, by name: the base of turnout and 'all seated'."""
+    units: dict[str, Unit] = {}
+    for seat in voting_seats_on(board, on):
+        if board.voting_basis == VotingBasis.ORGANISATION:
+            key = organisation_unit_key(seat.organisation_id)
+            units.setdefault(
+                key,
+                Unit(key=key, label=seat.organisation.name, organisation_id=seat.organisation_id),
+            )
+        else:
+            key = person_unit_key(seat.person_id)
+            units.setdefault(
+                key,
+                Unit(
+                    key=key,
+                    label=seat.person.full_name,
+                    organisation_id=seat.organisation_id,
+                    person_id=seat.person_id,
+                ),
+            )
+    return sorted(units.values(), key=lambda unit: unit.label)
+
+
+def day_of(motion: Motion, at: dt.datetime | None = None) -> dt.date:
+    """The day whose seats count: the meeting's date, or a ballot's day in the board's zone."""
+    if motion.meeting_id:
+        return motion.meeting.date
+    return timezone.localtime(at or timezone.now(), motion.board.zone).date()
+
+
+def unit_of_voter(motion: Motion, person, at: dt.datetime | None = None) -> Unit:
+    """The unit `person` votes for on `motion` at `at`, or NotEntitled saying why not."""
+    board = motion.board
+    if motion.meeting_id:
+        holders = vote_holders_at(motion.meeting, at)
+        for holder in holders.values():
+            if holder.person_id == person.pk:
+                return Unit(
+                    key=holder.unit_key,
+                    label=holder.unit_label,
+                    organisation_id=holder.organisation.pk if holder.organisation else None,
+                    person_id=holder.unit_person_id,
+                )
+        raise NotEntitled(_why_not_in_meeting(motion, person, holders, at))
+    on = day_of(motion, at)
+    seats = list(seats_on(board, on).filter(person=person))
+    if not seats:
+        raise NotEntitled("You hold no seat on this board, so you have no vote.")
+    for seat in sorted(seats, key=lambda seat: seat.role != Role.VOTING):
+        if seat.role == Role.VOTING:
+            if board.voting_basis == VotingBasis.ORGANISATION:
+                return Unit(
+                    key=organisation_unit_key(seat.organisation_id),
+                    label=seat.organisation.name,
+                    organisation_id=seat.organisation_id,
+                )
+            return Unit(
+                key=person_unit_key(person.pk),
+                label=person.full_name,
+                organisation_id=seat.organisation_id,
+                person_id=person.pk,
+            )
+        if seat.role == Role.ALTERNATE and board.voting_basis == VotingBasis.ORGANISATION:
+            return Unit(
+                key=organisation_unit_key(seat.organisation_id),
+                label=seat.organisation.name,
+                organisation_id=seat.organisation_id,
+            )
+    roles = ", ".join(sorted({seat.get_role_display().lower() for seat in seats}))
+    raise NotEntitled(f"You sit on the board as {roles}, which carries no vote.")
+
+
+def _why_not_in_meeting(motion: Motion, person, holders, at) -> str:
+    attendance = motion.meeting.attendances.filter(person=person).first()
+    if attendance is None or not attendance.is_present_at(at):
+        standing = seats_on(motion.board, motion.meeting.date).filter(person=person)
+        if not standing.exists():
+            return "You hold no seat on this board, so you have no vote."
+        return "Only voting members present at the meeting vote, and you are not marked present."
+    if not attendance.sits_for_vote:
+        return f"You attend as {attendance.get_role_display().lower()}, which carries no vote."
+    for holder in holders.values():
+        if holder.organisation and holder.organisation.pk == attendance.organisation_id:
+            return (
+                f"{holder.attendance.name} holds {holder.unit_label}'s vote at this meeting; "
+                "one vote per organisation."
+            )
+    return "You do not hold a vote at this meeting."
+
+
+def secret_unit_key(motion: Motion, unit_key: str) -> str:
+    """The unit as stored on a secret vote: keyed by the server's secret, which the database
+    does not hold, so a reader of the database cannot tell whose vote a row is. The same unit
+    gets the same key on the same motion, so a changed vote still replaces the earlier one."""
+    message = f"motion-vote:{motion.pk}:{unit_key}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
