@@ -136,6 +136,10 @@ def scenes() -> list[dict]:
                 "request_id": spending_request.pk,
             }
         )
+    from motions.models import Motion
+
+    for scene, motion in zip(found, Motion.objects.filter(board=board).order_by("pk"), strict=False):
+        scene |= {"motion_id": motion.pk, "action": "close"}
     overspent = BudgetLine.objects.get(title__startswith="Document Days", fiscal_year__year=2014)
     found.append({**found[0], "line_id": overspent.pk, "year": overspent.fiscal_year.year})
     assert FiscalYear.objects.filter(board=board).count() == 2
