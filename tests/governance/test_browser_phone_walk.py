@@ -138,7 +138,8 @@ def scenes() -> list[dict]:
         )
     from motions.models import Motion
 
-    for scene, motion in zip(found, Motion.objects.filter(board=board).order_by("pk"), strict=False):
+    motions = Motion.objects.filter(board=board).order_by("pk")
+    for scene, motion in zip(found, motions, strict=False):
         scene |= {"motion_id": motion.pk, "action": "close"}
     overspent = BudgetLine.objects.get(title__startswith="Document Days", fiscal_year__year=2014)
     found.append({**found[0], "line_id": overspent.pk, "year": overspent.fiscal_year.year})
