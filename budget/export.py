@@ -69,17 +69,31 @@ class SheetWriter:
         return written
 
 
+OVERSPENT_FONT = Font(color="A4282B", bold=True)
+OVERSPENT_FILL = PatternFill("solid", fgColor="FBE5E5")
+
+
 def header_row(overview: YearOverview) -> list[str]:
-    return ["Category", "Line"] + [f"{label} ({overview.currency})" for _, label in COLUMNS]
+    return (
+        ["Category", "Line"] + [f"{label} ({overview.currency})" for _, label in COLUMNS] + ["Flag"]
+    )
+
+
+def overspent_flag(line) -> str:
+    """The words a line that paid out more than was approved carries (the colour is extra)."""
+    if line.overspent_by > 0:
+        return f"Over-spent: {line.overspent_by:,.2f} more than approved"
+    return ""
 
 
 def overview_rows(overview: YearOverview) -> Iterator[tuple[str, list]]:
     """(kind, cells) for each line, category subtotal and the total: the spreadsheet's body."""
     for group in overview.groups:
         for line in group.lines:
-            yield "line", [group.label, line.title, *[getattr(line, name) for name, _ in COLUMNS]]
-        yield "subtotal", [group.label, f"{group.label} subtotal", *group.subtotal.as_list()]
-    yield "total", ["Total", "", *overview.total.as_list()]
+            figures = [getattr(line, name) for name, _ in COLUMNS]
+            yield "line", [group.label, line.title, *figures, overspent_flag(line)]
+        yield "subtotal", [group.label, f"{group.label} subtotal", *group.subtotal.as_list(), ""]
+    yield "total", ["Total", "", *overview.total.as_list(), ""]
 
 
 def filename(overview: YearOverview, extension: str) -> str:
@@ -116,8 +130,13 @@ def year_workbook(overview: YearOverview) -> bytes:
     header_at = summary.row
     for kind, cells in overview_rows(overview):
         row = summary.add(cells)
-        for cell in row[2:]:
+        for cell in row[2 : 2 + len(COLUMNS)]:
             cell.number_format = MONEY_FORMAT
+        if kind == "line" and cells[-1]:
+            spent = row[2 + [name for name, _ in COLUMNS].index("spent")]
+            for cell in (spent, row[-1]):
+                cell.font = OVERSPENT_FONT
+                cell.fill = OVERSPENT_FILL
         if kind != "line":
             for cell in row:
                 cell.font = BOLD
@@ -127,7 +146,7 @@ def year_workbook(overview: YearOverview) -> bytes:
     summary.add([])
     for term, definition in DEFINITIONS:
         summary.add([f"{term}:", definition])
-    widths = [18, 46, 14, 14, 14, 16, 18]
+    widths = [18, 46, 14, 14, 14, 16, 18, 36]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 

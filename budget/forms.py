@@ -16,6 +16,14 @@ from governance.models import Board, Organisation, User, currency_code_validator
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class Form(forms.Form):
+    """A budget form; its labels end without a colon, as every other form of the site does."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 def amount_field(label: str, *, required: bool = True, minimum: str = "0", **kwargs):
     return forms.DecimalField(
         label=label,
@@ -63,20 +71,20 @@ def check_base_rate(form: forms.Form, cleaned: dict) -> None:
         form.add_error("exchange_rate", f"{currency} is the base currency: its exchange rate is 1.")
 
 
-class FiscalYearForm(forms.Form):
+class FiscalYearForm(Form):
     year = forms.IntegerField(min_value=1990, max_value=2200)
     starts_on = forms.DateField(label="Starts on", required=False, widget=DATE)
     ends_on = forms.DateField(label="Ends on", required=False, widget=DATE)
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(Form):
     category = forms.ChoiceField(choices=Category.choices)
     title = forms.CharField(max_length=150)
     planned = amount_field("Planned amount")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class SpendingRequestForm(forms.Form):
+class SpendingRequestForm(Form):
     title = forms.CharField(max_length=150)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     requested_by = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
@@ -98,7 +106,7 @@ class SpendingRequestForm(forms.Form):
         return cleaned
 
 
-class CostItemForm(forms.Form):
+class CostItemForm(Form):
     description = forms.CharField(max_length=200)
     quantity = forms.DecimalField(
         min_value=Decimal("0.01"), max_digits=10, decimal_places=2, initial=Decimal(1)
@@ -118,7 +126,7 @@ class CostItemForm(forms.Form):
     note = forms.CharField(max_length=300, required=False)
 
 
-class SponsorShareForm(forms.Form):
+class SponsorShareForm(Form):
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Sponsor")
     percentage = forms.DecimalField(
         label="Share %",
@@ -144,8 +152,55 @@ class SponsorShareForm(forms.Form):
         return cleaned
 
 
-CostItemFormSet = forms.formset_factory(CostItemForm, extra=2, can_delete=True)
-SponsorShareFormSet = forms.formset_factory(SponsorShareForm, extra=1, can_delete=True)
+class RowFormSet(forms.BaseFormSet):
+    """Rows typed on one page, all alike. None counts as 'initial', so a row left blank is
+    dropped rather than refused, and a row is added or removed by showing what was typed again
+    with one row more or less (`typed_rows`, `with_rows`)."""
+
+    def initial_form_count(self) -> int:
+        return 0
+
+
+MOST_COST_ITEMS = 50
+MOST_SPONSORS = 20
+CostItemFormSet = forms.formset_factory(
+    CostItemForm,
+    formset=RowFormSet,
+    extra=1,
+    max_num=MOST_COST_ITEMS,
+    absolute_max=MOST_COST_ITEMS,
+    validate_max=True,
+)
+SponsorShareFormSet = forms.formset_factory(
+    SponsorShareForm,
+    formset=RowFormSet,
+    extra=1,
+    max_num=MOST_SPONSORS,
+    absolute_max=MOST_SPONSORS,
+    validate_max=True,
+)
+
+
+def typed_rows(formset_class, data, prefix: str) -> list[dict[str, str]]:
+    """The rows of a formset as they were typed (raw values), for showing them again."""
+    count = data.get(f"{prefix}-TOTAL_FORMS", "")
+    count = int(count) if count.isascii() and count.isdigit() else 0
+    names = list(formset_class.form.base_fields)
+    return [
+        {
+            name: data[f"{prefix}-{index}-{name}"]
+            for name in names
+            if f"{prefix}-{index}-{name}" in data
+        }
+        for index in range(min(count, formset_class.absolute_max))
+    ]
+
+
+def with_rows(formset_class, rows: list[dict], **kwargs):
+    """An unbound formset showing exactly `rows` (at least one, blank)."""
+    formset = formset_class(initial=rows, **kwargs)
+    formset.extra = max(len(rows), 1)
+    return formset
 
 
 def request_input(form: SpendingRequestForm, items, shares) -> RequestInput:
@@ -193,7 +248,7 @@ def request_input(form: SpendingRequestForm, items, shares) -> RequestInput:
     )
 
 
-class ApprovalForm(forms.Form):
+class ApprovalForm(Form):
     approved_amount = amount_field("Approved amount", minimum="0.01")
     approved_on = forms.DateField(label="Approved on", widget=DATE)
     approved_by = forms.CharField(
@@ -207,13 +262,13 @@ class ApprovalForm(forms.Form):
     )
 
 
-class RejectionForm(forms.Form):
+class RejectionForm(Form):
     reference = forms.CharField(
         label="Where it is recorded", max_length=300, help_text="Meeting, motion and outcome."
     )
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(Form):
     paid_on = forms.DateField(label="Paid on", widget=DATE)
     amount = amount_field("Amount", minimum="0.01")
     currency = CurrencyField()

@@ -7,6 +7,7 @@ payments); what follows from it is derived (approved, spent, available for alloc
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,6 +57,21 @@ class FiscalYearQuerySet(models.QuerySet["FiscalYear"]):
         return self.filter(starts_on__lte=on, ends_on__gte=on)
 
 
+# A fiscal year is a year long, give or take a quarter (a board moving its year end may run one
+# short or long year), and it overlaps the calendar year it is named after.
+SHORTEST_YEAR_MONTHS = 9
+LONGEST_YEAR_MONTHS = 15
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day where it is shorter), at most date.max."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 class FiscalYear(models.Model):
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="fiscal_years")
     year = models.PositiveSmallIntegerField(
@@ -91,6 +107,29 @@ class FiscalYear(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("budget:year_overview", args=[self.board.slug, self.year])
+
+    def clean(self) -> None:
+        if not (self.year and self.starts_on and self.ends_on) or self.ends_on <= self.starts_on:
+            return  # the fields' own checks and the ordering constraint speak first
+        # The day after the last is at least 9 and at most 15 months after the first.
+        day_after = self.ends_on + dt.timedelta(days=1) if self.ends_on < dt.date.max else None
+        shortest = months_after(self.starts_on, SHORTEST_YEAR_MONTHS)
+        longest = months_after(self.starts_on, LONGEST_YEAR_MONTHS)
+        if day_after is None or not shortest <= day_after <= longest:
+            raise ValidationError(
+                {
+                    "ends_on": f"A fiscal year runs about a year ({SHORTEST_YEAR_MONTHS} to "
+                    f"{LONGEST_YEAR_MONTHS} months); {self.starts_on:%-d %b %Y} to "
+                    f"{self.ends_on:%-d %b %Y} is not."
+                }
+            )
+        if not (self.starts_on.year <= self.year and self.ends_on.year >= self.year):
+            raise ValidationError(
+                {
+                    "starts_on": f"The {self.year} fiscal year must include part of {self.year}; "
+                    f"{self.starts_on:%-d %b %Y} to {self.ends_on:%-d %b %Y} does not."
+                }
+            )
 
     @property
     def is_closed(self) -> bool:
@@ -144,6 +183,13 @@ class BudgetLine(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("budget:line_detail", args=[self.fiscal_year.board.slug, self.pk])
+
+    @property
+    def overspent_by(self) -> Decimal:
+        """How much more the line has paid out than was approved on it; zero when within.
+
+        Read from the figures `budget.queries.with_figures` annotates."""
+        return max(self.spent - self.approved, ZERO)
 
 
 class RequestStatus(models.TextChoices):

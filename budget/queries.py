@@ -12,6 +12,7 @@ Each is computed by the database in a fixed number of queries, whatever the numb
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
@@ -337,6 +338,9 @@ def request_for_page(queryset: QuerySet[SpendingRequest]) -> QuerySet[SpendingRe
 # -- Carry-over ----------------------------------------------------------------------------------
 
 
+NEW_LINE = "new"
+
+
 @dataclass(frozen=True)
 class CarryOverMove:
     request: SpendingRequest
@@ -345,12 +349,32 @@ class CarryOverMove:
     target_title: str
 
 
+@dataclass(frozen=True)
+class CarryOverChoice:
+    """Where one line's carried requests land, and where else the secretary may send them:
+    any line of the next year, or a new line of the same title when none has it."""
+
+    origin: BudgetLine
+    target: BudgetLine | None
+    options: list[BudgetLine]
+    new_line_allowed: bool
+
+    @property
+    def field_name(self) -> str:
+        return f"into-{self.origin.pk}"
+
+    @property
+    def selected(self) -> str:
+        return str(self.target.pk) if self.target else NEW_LINE
+
+
 @dataclass
 class CarryOverPlan:
     fiscal_year: FiscalYear
     next_year: FiscalYear | None
     moves: list[CarryOverMove]
     refusal: str = ""
+    choices: list[CarryOverChoice] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
@@ -363,19 +387,17 @@ class CarryOverPlan:
         )
 
 
-def free_line_title(title: str, from_year: int, taken: set[str]) -> str:
-    """A title for a carried line that no line of the next year has, within the column's 150."""
-    limit = BudgetLine._meta.get_field("title").max_length
-    candidate, number = title, 1
-    while candidate in taken:
-        number += 1
-        suffix = f" (carried over from {from_year})" + (f" {number}" if number > 2 else "")
-        candidate = title[: limit - len(suffix)].rstrip() + suffix
-    return candidate
+def carry_over_plan(
+    fiscal_year: FiscalYear, into: Mapping[str, str] | None = None
+) -> CarryOverPlan:
+    """Exactly what a carry-over would move now, and why it would not run if it would not.
 
-
-def carry_over_plan(fiscal_year: FiscalYear) -> CarryOverPlan:
-    """Exactly what a carry-over would move now, and why it would not run if it would not."""
+    Each line's requests land on the next year's line that continues it, else on the line of the
+    same title, else on a new line of that title; `into` ({"into-<line id>": "<line id>" or
+    "new"}, as the page's form sends it) overrides that per line. A choice that is not one of
+    the options is ignored, so the preview always shows what would really happen.
+    """
+    into = into or {}
     next_year = FiscalYear.objects.of(fiscal_year.board).filter(year=fiscal_year.year + 1).first()
     plan = CarryOverPlan(fiscal_year=fiscal_year, next_year=next_year, moves=[])
     if fiscal_year.status != YearStatus.CLOSED:
@@ -401,33 +423,44 @@ def carry_over_plan(fiscal_year: FiscalYear) -> CarryOverPlan:
         .select_related("line")
         .order_by("line__category", "line__title", "title")
     )
-    targets: dict[int | None, BudgetLine] = {}
-    taken_titles: set[str] = set()
+    next_lines: list[BudgetLine] = []
     if next_year is not None:
-        targets = {
-            line.carried_from_id: line
-            for line in BudgetLine.objects.filter(fiscal_year=next_year, carried_from__isnull=False)
-        }
-        taken_titles = set(
-            BudgetLine.objects.filter(fiscal_year=next_year).values_list("title", flat=True)
+        next_lines = list(
+            BudgetLine.objects.filter(fiscal_year=next_year).order_by("category", "title")
         )
-    new_titles: dict[int, str] = {}
+    continuing = {line.carried_from_id: line for line in next_lines if line.carried_from_id}
+    by_title = {line.title.casefold(): line for line in next_lines}
+    by_pk = {str(line.pk): line for line in next_lines}
+    choices: dict[int, CarryOverChoice] = {}
     for request in requests:
         left = request.approved_amount - request.paid
         if left <= 0:
             continue
-        target = targets.get(request.line_id)
-        if target is not None:
-            title = target.title
-        elif request.line_id in new_titles:
-            title = new_titles[request.line_id]
-        else:
-            title = free_line_title(request.line.title, fiscal_year.year, taken_titles)
-            new_titles[request.line_id] = title
-            taken_titles.add(title)
+        origin = request.line
+        if origin.pk not in choices:
+            same_title = by_title.get(origin.title.casefold())
+            target = continuing.get(origin.pk) or same_title
+            wanted = into.get(f"into-{origin.pk}", "")
+            if wanted in by_pk:
+                target = by_pk[wanted]
+            elif wanted == NEW_LINE and same_title is None:
+                target = None
+            choices[origin.pk] = CarryOverChoice(
+                origin=origin,
+                target=target,
+                options=next_lines,
+                new_line_allowed=same_title is None,
+            )
+        target = choices[origin.pk].target
         plan.moves.append(
-            CarryOverMove(request=request, amount=left, target_line=target, target_title=title)
+            CarryOverMove(
+                request=request,
+                amount=left,
+                target_line=target,
+                target_title=target.title if target else origin.title,
+            )
         )
+    plan.choices = list(choices.values())
     return plan
 
 

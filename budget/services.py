@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -460,6 +460,9 @@ def spending_request_settle(*, request: SpendingRequest, actor) -> SpendingReque
     )
 
 
+PAYMENT_GRACE_DAYS = 90
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -495,10 +498,11 @@ def payment_record(
             f"Converted at {exchange_rate.normalize():f}, the payment comes to more than "
             f"{fiscal_year.currency} {LARGEST_AMOUNT:,}; check the amount and the rate."
         )
-    if not fiscal_year.starts_on <= paid_on <= fiscal_year.ends_on + dt.timedelta(days=90):
+    # Subtracting dates cannot overflow where adding 90 days to the year's end might.
+    if paid_on < fiscal_year.starts_on or (paid_on - fiscal_year.ends_on).days > PAYMENT_GRACE_DAYS:
         raise BudgetError(
             f"{paid_on:%-d %b %Y} is outside the {fiscal_year.year} fiscal year "
-            "(payments are accepted up to 90 days after it ends)."
+            f"(payments are accepted up to {PAYMENT_GRACE_DAYS} days after it ends)."
         )
     payment = Payment(
         line=line,
@@ -547,16 +551,20 @@ def _check_within_approval(
 
 
 @transaction.atomic
-def fiscal_year_carry_over(*, fiscal_year: FiscalYear, actor) -> list[SpendingRequest]:
+def fiscal_year_carry_over(
+    *, fiscal_year: FiscalYear, actor, into: Mapping[str, str] | None = None
+) -> list[SpendingRequest]:
     """Carry the closed year's approved, unspent requests into the next year, as approved.
 
-    Exactly what `queries.carry_over_plan` previews. A request is carried once: its origin
-    becomes 'carried over' and the database holds one continuation per origin.
+    Exactly what `queries.carry_over_plan` previews with the same `into` (the lines the
+    secretary chose). A request is carried once: its origin becomes 'carried over' and the
+    database holds one continuation per origin. A new line is made only where the next year
+    has no line of that title, so a carry-over never duplicates a line.
     """
     from budget.queries import carry_over_plan
 
     fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
-    plan = carry_over_plan(fiscal_year)
+    plan = carry_over_plan(fiscal_year, into)
     if plan.refusal:
         raise CarryOverRefused(plan.refusal)
     target_year = _open_year(plan.next_year)

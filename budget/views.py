@@ -21,6 +21,8 @@ from budget.access import (
     require_budget_editor,
 )
 from budget.forms import (
+    MOST_COST_ITEMS,
+    MOST_SPONSORS,
     ApprovalForm,
     BudgetLineForm,
     CostItemFormSet,
@@ -31,6 +33,8 @@ from budget.forms import (
     SpendingRequestForm,
     SponsorShareFormSet,
     request_input,
+    typed_rows,
+    with_rows,
 )
 from budget.models import Category, RequestStatus, SpendingRequest, YearStatus
 from governance.access import get_board_for
@@ -43,6 +47,25 @@ def _refuse(form, error: Exception) -> None:
             form.add_error(None, message)
     else:
         form.add_error(None, str(error))
+
+
+def _closed_year_page(
+    request: HttpRequest, *, board, fiscal_year, title: str, cannot: str, back: str, **extra
+) -> HttpResponse:
+    """A form of a closed year says so up front and offers nothing to fill in."""
+    return render(
+        request,
+        "budget/form_page.html",
+        {
+            "board": board,
+            "fiscal_year": fiscal_year,
+            "form": None,
+            "title": title,
+            "closed": f"The {fiscal_year.year} fiscal year is closed: {cannot}",
+            "back": back,
+            **extra,
+        },
+    )
 
 
 def year_list(request: HttpRequest, board_slug: str) -> HttpResponse:
@@ -138,10 +161,13 @@ def year_export(request: HttpRequest, board_slug: str, year: int, extension: str
 
 def carry_over(request: HttpRequest, board_slug: str, year: int) -> HttpResponse:
     board, standing, fiscal_year = get_year_for(request.user, board_slug, year)
+    into = request.POST if request.method == "POST" else request.GET
     if request.method == "POST":
         require_budget_editor(standing)
         try:
-            carried = services.fiscal_year_carry_over(fiscal_year=fiscal_year, actor=request.user)
+            carried = services.fiscal_year_carry_over(
+                fiscal_year=fiscal_year, actor=request.user, into=into
+            )
         except services.BudgetError as error:
             messages.error(request, error.message)
             return redirect("budget:carry_over", board.slug, year)
@@ -154,14 +180,17 @@ def carry_over(request: HttpRequest, board_slug: str, year: int) -> HttpResponse
             return redirect("budget:year_overview", board.slug, year + 1)
         messages.info(request, "Nothing was left to carry over.")
         return redirect("budget:carry_over", board.slug, year)
+    template = "budget/carry_over.html"
+    if request.htmx:
+        template += "#plan"
     return render(
         request,
-        "budget/carry_over.html",
+        template,
         {
             "board": board,
             "standing": standing,
             "fiscal_year": fiscal_year,
-            "plan": queries.carry_over_plan(fiscal_year),
+            "plan": queries.carry_over_plan(fiscal_year, into),
             "can_edit": can_edit_budget(standing),
         },
     )
@@ -170,6 +199,15 @@ def carry_over(request: HttpRequest, board_slug: str, year: int) -> HttpResponse
 def line_create(request: HttpRequest, board_slug: str, year: int) -> HttpResponse:
     board, standing, fiscal_year = get_year_for(request.user, board_slug, year)
     require_budget_editor(standing)
+    if fiscal_year.is_closed:
+        return _closed_year_page(
+            request,
+            board=board,
+            fiscal_year=fiscal_year,
+            title=f"New budget line for {fiscal_year.year}",
+            cannot="its budget takes no new lines.",
+            back=fiscal_year.get_absolute_url(),
+        )
     form = BudgetLineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -226,8 +264,26 @@ def _request_form_page(
     line,
     spending_request: SpendingRequest | None,
 ) -> HttpResponse:
-    initial = {"currency": board.currency, "requested_on": timezone.localdate()}
-    item_initial, share_initial = None, None
+    if line.fiscal_year.is_closed:
+        return _closed_year_page(
+            request,
+            board=board,
+            fiscal_year=line.fiscal_year,
+            line=line,
+            spending_request=spending_request,
+            title=(
+                f"Edit “{spending_request.title}”" if spending_request else "New spending request"
+            ),
+            cannot="its spending requests no longer change.",
+            back=(spending_request or line).get_absolute_url(),
+        )
+    initial = {
+        "currency": board.currency,
+        "requested_on": timezone.localdate(),
+        "requested_by": request.user,
+    }
+    item_rows: list[dict] = []
+    share_rows: list[dict] = []
     if spending_request is not None:
         initial = {
             name: getattr(spending_request, name)
@@ -242,23 +298,38 @@ def _request_form_page(
                 "notes",
             )
         }
-        item_initial = list(
+        item_rows = list(
             spending_request.items.values(
                 "description", "quantity", "unit", "unit_cost", "vat_rate", "includes_vat", "note"
             )
         )
-        share_initial = list(
+        share_rows = list(
             spending_request.sponsor_shares.values(
                 "organisation", "percentage", "fixed_amount", "agreement_reference"
             )
         )
-    data = request.POST if request.method == "POST" else None
-    form = SpendingRequestForm(data, initial=initial, board=board)
-    items = CostItemFormSet(data, initial=item_initial, prefix="items")
-    shares = SponsorShareFormSet(
-        data, initial=share_initial, prefix="shares", form_kwargs={"board": board}
-    )
-    if request.method == "POST" and form.is_valid() and items.is_valid() and shares.is_valid():
+    change = request.POST.get("rows", "") if request.method == "POST" else ""
+    focus = ""
+    saving = request.method == "POST" and not change
+    if change:
+        # "Add a cost item", "Remove" and the like: show what was typed again with a row more
+        # or less, and save nothing. htmx swaps in the changed fieldset; without JavaScript
+        # the whole form comes back.
+        item_rows = typed_rows(CostItemFormSet, request.POST, "items")
+        share_rows = typed_rows(SponsorShareFormSet, request.POST, "shares")
+        focus = _change_rows(change, {"items": item_rows, "shares": share_rows})
+        form = SpendingRequestForm(initial=request.POST.dict(), board=board)
+    else:
+        form = SpendingRequestForm(request.POST if saving else None, initial=initial, board=board)
+    if saving:
+        items = CostItemFormSet(request.POST, prefix="items")
+        shares = SponsorShareFormSet(request.POST, prefix="shares", form_kwargs={"board": board})
+    else:
+        items = with_rows(CostItemFormSet, item_rows, prefix="items")
+        shares = with_rows(
+            SponsorShareFormSet, share_rows, prefix="shares", form_kwargs={"board": board}
+        )
+    if saving and form.is_valid() and items.is_valid() and shares.is_valid():
         try:
             saved = services.spending_request_save(
                 line=line,
@@ -274,9 +345,16 @@ def _request_form_page(
         else:
             messages.success(request, f"Saved '{saved.title}'.")
             return redirect(saved)
+    if focus.startswith("new-"):
+        # The new row's first field takes the cursor (htmx honours autofocus after a swap).
+        formset = items if focus == "new-items" else shares
+        next(iter(formset.forms[-1])).field.widget.attrs["autofocus"] = True
+    template = "budget/request_form.html"
+    if change and request.htmx:
+        template += "#cost-items" if "-items" in change else "#sponsor-shares"
     return render(
         request,
-        "budget/request_form.html",
+        template,
         {
             "board": board,
             "line": line,
@@ -285,9 +363,42 @@ def _request_form_page(
             "form": form,
             "items": items,
             "shares": shares,
+            "focus": focus,
+            "rows_said": _rows_said(focus, items, shares),
             "row_errors": row_errors(("Cost item", items), ("Sponsor", shares)),
         },
     )
+
+
+def _change_rows(change: str, rows: dict[str, list[dict]]) -> str:
+    """Apply "add-items", "add-shares", "remove-items-2" or "remove-shares-0" to the typed rows;
+    answers what should take the focus next ("new-items", "add-shares", ...)."""
+    verb, _, rest = change.partition("-")
+    kind, _, index = rest.partition("-")
+    if kind not in rows:
+        return ""
+    limit = MOST_COST_ITEMS if kind == "items" else MOST_SPONSORS
+    if verb == "add" and len(rows[kind]) < limit:
+        rows[kind].append({})
+        return f"new-{kind}"
+    if verb == "remove" and index.isascii() and index.isdigit() and int(index) < len(rows[kind]):
+        del rows[kind][int(index)]
+        return f"add-{kind}"
+    return ""
+
+
+def _rows_said(focus: str, items, shares) -> str:
+    """What a screen reader hears after a row is added or removed."""
+    kind = focus.partition("-")[2]
+    noun, count = {
+        "items": ("cost item", len(items.forms)),
+        "shares": ("sponsor", len(shares.forms)),
+    }.get(kind, ("", 0))
+    if focus.startswith("new-"):
+        return f"{noun.capitalize()} {count} added."
+    if focus.startswith("add-"):
+        return f"{noun.capitalize()} removed; {count} left."
+    return ""
 
 
 def row_errors(*formsets) -> list[tuple[str, str]]:
@@ -400,6 +511,16 @@ def _request_action(request, board_slug, request_id, service, done: str) -> Http
 def request_approve(request: HttpRequest, board_slug: str, request_id: int) -> HttpResponse:
     board, standing, spending_request = get_request_for(request.user, board_slug, request_id)
     require_budget_editor(standing)
+    if spending_request.line.fiscal_year.is_closed:
+        return _closed_year_page(
+            request,
+            board=board,
+            fiscal_year=spending_request.line.fiscal_year,
+            spending_request=spending_request,
+            title=f"Record the approval of “{spending_request.title}”",
+            cannot="its requests are no longer approved or rejected.",
+            back=spending_request.get_absolute_url(),
+        )
     fiscal_year = spending_request.line.fiscal_year
     requested = spending_request.breakdown(fiscal_year.currency).requested
     form = ApprovalForm(
@@ -447,6 +568,16 @@ def request_approve(request: HttpRequest, board_slug: str, request_id: int) -> H
 def request_reject(request: HttpRequest, board_slug: str, request_id: int) -> HttpResponse:
     board, standing, spending_request = get_request_for(request.user, board_slug, request_id)
     require_budget_editor(standing)
+    if spending_request.line.fiscal_year.is_closed:
+        return _closed_year_page(
+            request,
+            board=board,
+            fiscal_year=spending_request.line.fiscal_year,
+            spending_request=spending_request,
+            title=f"Record the rejection of “{spending_request.title}”",
+            cannot="its requests are no longer approved or rejected.",
+            back=spending_request.get_absolute_url(),
+        )
     form = RejectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -485,6 +616,19 @@ def payment_create(request: HttpRequest, board_slug: str, line_id: int) -> HttpR
         # isdigit() alone lets "²" through, which int() refuses.
         wanted = int(request_id) if request_id.isascii() and request_id.isdigit() else 0
         spending_request = get_object_or_404(SpendingRequest, pk=wanted, line=line)
+    target = f"“{spending_request.title}”" if spending_request else f"the line “{line.title}”"
+    if fiscal_year.is_closed:
+        return _closed_year_page(
+            request,
+            board=board,
+            fiscal_year=fiscal_year,
+            line=line,
+            spending_request=spending_request,
+            title=f"Record a payment for {target}",
+            cannot="no more payments are recorded on it. A payment made since belongs to "
+            "the year it was made in.",
+            back=(spending_request or line).get_absolute_url(),
+        )
     form = PaymentForm(
         request.POST or None,
         base_currency=fiscal_year.currency,
@@ -507,7 +651,6 @@ def payment_create(request: HttpRequest, board_slug: str, line_id: int) -> HttpR
         else:
             messages.success(request, "The payment is recorded.")
             return redirect(spending_request or line)
-    target = f"“{spending_request.title}”" if spending_request else f"the line “{line.title}”"
     return render(
         request,
         "budget/form_page.html",

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "governance.context_processors.navigation",
             ],
             "builtins": ["governance.templatetags.boardroom"],
         },
@@ -194,6 +195,10 @@ STORAGES = {
         )
     },
 }
+
+# Under manage.py (development, the demo) WhiteNoise serves the static files straight from their
+# directories, so that the demo works with DEBUG off and without collectstatic.
+WHITENOISE_USE_FINDERS = DEVELOPMENT
 
 # Email (password resets): SMTP in production, the console while developing.
 if DEBUG:

@@ -120,6 +120,10 @@ def members_directory(request: HttpRequest, board_slug: str) -> HttpResponse:
             "form": form,
             "total": counts["total"],
             "voting_count": counts["voting"],
+            "emails": sorted(
+                {seat.person.email for row in rows for seat in row["voting"] + row["others"]}
+                | {officer["person"].email for officer in officers.values()}
+            ),
         },
     )
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from budget.models import Category
+from budget.models import BudgetLine, Category
 from tests.budget.factories import BudgetLineFactory
 from tests.budget.helpers import approve, pay, simple_request
 
@@ -23,6 +23,7 @@ COLUMNS = [
     "Spent (USD)",
     "Approved but unspent (USD)",
     "Available for allocation (USD)",
+    "Flag",
 ]
 
 
@@ -55,7 +56,7 @@ def test_the_workbook_opens_and_its_totals_equal_the_pages(cast, client_for, bud
     header_index = next(i for i, row in enumerate(rows) if row[0] == "Category")
     assert rows[header_index] == COLUMNS
     total = next(row for row in rows if row[0] == "Total")
-    workbook_totals = [Decimal(str(value)).quantize(Decimal("0.01")) for value in total[2:]]
+    workbook_totals = [Decimal(str(value)).quantize(Decimal("0.01")) for value in total[2:7]]
     totals = page_totals(client)
     assert workbook_totals == [
         totals[name] for name in ("planned", "approved", "spent", "approved_unspent", "available")
@@ -64,7 +65,7 @@ def test_the_workbook_opens_and_its_totals_equal_the_pages(cast, client_for, bud
         "2652.05"
     ) - Decimal("47500.00")
     lines = {row[1]: row for row in rows[header_index + 1 :] if row[1]}
-    assert lines["Hackathon"][2:] == [8000, 3000, 2652.05, 347.95, 5347.95]
+    assert lines["Hackathon"][2:] == [8000, 3000, 2652.05, 347.95, 5347.95, None]
     assert "Events subtotal" in lines and "Marketing and PR subtotal" in lines
     assert sheet.cell(row=header_index + 2, column=3).number_format.startswith("#,##0.00")
     requests = workbook["Spending requests"]
@@ -80,10 +81,53 @@ def test_the_csv_has_the_same_columns_and_totals(cast, client_for, budget):
     total = rows[-1]
     assert total[0] == "Total"
     totals = page_totals(client)
-    assert [Decimal(cell) for cell in total[2:]] == [
+    assert [Decimal(cell) for cell in total[2:7]] == [
         totals[name] for name in ("planned", "approved", "spent", "approved_unspent", "available")
     ]
     assert total[6] == "-6152.05"
+    flags = {row[1]: row[7] for row in rows[1:]}
+    assert flags["PR"] == "Over-spent: 47,500.00 more than approved"
+    assert flags["Hackathon"] == ""
+
+
+def test_a_line_that_spent_more_than_approved_is_flagged_in_words_and_colour(
+    cast, client_for, budget
+):
+    client = client_for(cast.victor)
+    page = client.get(reverse("budget:year_overview", args=["test-board", 2024])).text
+    assert page.count('data-flag="overspent"') == 1
+    assert "Over-spent by 47,500.00" in page
+    pr_line = BudgetLine.objects.get(title="PR")
+    line_page = client.get(reverse("budget:line_detail", args=["test-board", pr_line.pk])).text
+    assert "this line has paid out USD 47,500.00 more than was approved on it" in line_page
+    assert 'class="figure-bad"' in line_page
+    hackathon = BudgetLine.objects.get(title="Hackathon")
+    assert (
+        "Over-spent"
+        not in client.get(reverse("budget:line_detail", args=["test-board", hackathon.pk])).text
+    )
+
+    workbook = load_workbook(
+        io.BytesIO(
+            client.get(reverse("budget:year_export_xlsx", args=["test-board", 2024])).content
+        )
+    )
+    sheet = workbook["Budget 2024"]
+    [pr_row] = [row for row in sheet.iter_rows() if row[1].value == "PR"]
+    assert pr_row[7].value == "Over-spent: 47,500.00 more than approved"
+    spent = pr_row[4]
+    assert spent.value == 47500
+    assert spent.font.color.rgb.endswith("A4282B") and spent.font.bold
+    [hackathon_row] = [row for row in sheet.iter_rows() if row[1].value == "Hackathon"]
+    assert hackathon_row[7].value is None
+    assert not hackathon_row[4].font.bold
+
+
+def test_spending_exactly_what_was_approved_is_not_over_spent(cast, client_for, year, line):
+    request = approve(simple_request(line, cast.sam, "100.00"), "100.00", cast.sam)
+    pay(line, "100.00", cast.sam, request=request)
+    page = client_for(cast.victor).get(reverse("budget:year_overview", args=["test-board", 2024]))
+    assert "Over-spent" not in page.text
 
 
 @pytest.mark.parametrize("title", ['=HYPERLINK("http://evil.example","Open")', "+1-2", "@SUM(A1)"])

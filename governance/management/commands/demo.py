@@ -6,6 +6,7 @@ idempotent, so running the command again changes nothing.
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils.module_loading import import_string
 
 from governance.demo import DEMO_LOGINS, DEMO_PASSWORD, load_board
@@ -48,4 +49,8 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"\nServing on http://{addrport}/ (Ctrl+C to stop)\n")
-        call_command("runserver", addrport, use_reloader=False)
+        # The demo is what a board sees, not a developer: a mistyped URL shows Boardroom's 404,
+        # not Django's debug page with the URL map. Static files are still served (WhiteNoise
+        # reads them from their directories under manage.py; see settings).
+        with override_settings(DEBUG=False):
+            call_command("runserver", addrport, use_reloader=False)
