@@ -116,12 +116,12 @@ def scenes() -> list[dict]:
     found = []
     for meeting, year, spending_request in (
         (
-            Meeting.objects.get(board=board, status="adjourned"),
+            Meeting.objects.filter(board=board, status="adjourned").order_by("starts_at").first(),
             2014,
             SpendingRequest.objects.get(title="Hackathon evening social event"),
         ),
         (
-            Meeting.objects.get(board=board, status="scheduled"),
+            Meeting.objects.filter(board=board, status="scheduled").order_by("starts_at").first(),
             2015,
             SpendingRequest.objects.filter(line__fiscal_year__year=2015).first(),
         ),
