@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "governance",
     "meetings",
     "budget",
+    "actions",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("b/<slug:board_slug>/members/", views.members_directory, name="members_directory"),
     path("b/<slug:board_slug>/meetings/", include("meetings.urls")),
     path("b/<slug:board_slug>/budget/", include("budget.urls")),
+    path("b/<slug:board_slug>/actions/", include("actions.urls")),
 ]
 
 handler403 = "governance.errors.permission_denied"

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.models import Board, User
-from meetings import services
+from meetings import registry, services
 from meetings.models import AttendanceStatus, ItemKind, Meeting, MeetingStatus
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -50,7 +50,9 @@ class DemoItem:
     presenter: str | None = None
     description: str = ""
     # "Name: statement" is attributed to the attendee; a line starting "- " is recorded as
-    # written, without a speaker (questions, actions, the record's own notes).
+    # written, without a speaker (questions, the record's own notes); a line starting "> " is
+    # typed as the minutes write it ("Action Lars: ..."), so the app that registered a console
+    # line parser for it records it (see meetings.registry), and otherwise it is a plain note.
     notes: list[str] = field(default_factory=list)
     summary: str = ""
     embargo_until: dt.date | None = None
@@ -96,7 +98,7 @@ MAY_2014_AGENDA = [
             "Daniel: Oracle uses xen+libvirt in Oracle’s OpenStack distribution. We discussed "
             "this issue with Konrad shortly and there is a will to work on it. However, we do not "
             "have details yet. I hope that we will be able to get back shortly.",
-            "- Action Lars: Lars to send report from Hackathon discussion next week to help scope "
+            "> Action Lars: Lars to send report from Hackathon discussion next week to help scope "
             "put scale of issue",
             "Antony: There was a risk of Xen+libvirt support being deprecated in Icehouse. "
             "Libvirt + Xen testing would result in keeping the code in OpenStack",
@@ -155,10 +157,10 @@ MAY_2014_AGENDA = [
             "• Requested to Intel and Verizon: no response"
         ),
         notes=[
-            "- Action Michelle: Follow up internally within Verizon as to who the right person is",
-            "- Action Sarah: Sarah to send questions to Michelle",
-            "- Action Sarah: Sarah to send questions to list (done)",
-            "- Action All: interested vendors to get back to Sarah",
+            "> Action Michelle: Follow up internally within Verizon as to who the right person is",
+            "> Action Sarah: Sarah to send questions to Michelle",
+            "> Action Sarah: Sarah to send questions to list",
+            "> Action All: interested vendors to get back to Sarah",
             "Sarah: Putting together analyst and influencer deck",
             "Sarah: target for briefing June",
         ],
@@ -185,10 +187,10 @@ MAY_2014_AGENDA = [
             "concrete objection, we could cover this then.",
             "Mark: Would there be a possible issue with non-profit status if we carried planned "
             "items into the new year?",
-            "- Action Lars: Come up with a better proposal – see “Xen Project Provisional Budget "
+            "> Action Lars: Come up with a better proposal – see “Xen Project Provisional Budget "
             "for 2014 v4 - May20 Update.xls” … Added column I “Available for Allocation” which "
             "contains Planned-Unspent",
-            "- Action Lars: Check with Brian whether there any accounting constraints carrying "
+            "> Action Lars: Check with Brian whether there any accounting constraints carrying "
             "over approved budget into following year",
         ],
     ),
@@ -265,7 +267,7 @@ MAY_2014_AGENDA = [
             "Sarah: How did you promote security",
             "Lars: We have been giving Security related talks at most events, but do not appear "
             "to reach a wider audience. Discuss with Sarah.",
-            "- Action All: Please ask questions on the list if there are areas of concern",
+            "> Action All: Please ask questions on the list if there are areas of concern",
         ],
     ),
     DemoItem(
@@ -274,15 +276,8 @@ MAY_2014_AGENDA = [
         5,
         presenter="Lars Kurth",
         description=(
-            "Open / In Progress\n"
-            "• Action Sarah: share a template and example for a Analysts Presentation with the "
-            "AB (have to check NDAs) … shared with Lars, need to see which can be shared more "
-            "widely (cover)\n"
-            "• Action Brian: go back to Samsung and explain that there may be a media impact as "
-            "Samsung was part of the launch press release\n\n"
-            "Done\n"
-            "• Action Sarah: Remove Calxeda from press boilerplate\n"
-            "• Action Sarah: propose a working time-line/project plan for Analysts Presentation"
+            "The actions of the April meeting, as they stood when this meeting opened, are in "
+            "the action summary at the top of this record."
         ),
     ),
 ]
@@ -338,7 +333,13 @@ def load_may_2014(board: Board, people: dict[str, User]) -> Meeting:
         step = dt.timedelta(minutes=entry.minutes) / (len(entry.notes) + 1)
         for line in entry.notes:
             clock += step
-            if line.startswith("- "):
+            if line.startswith("> "):
+                typed = registry.Line(item=item, text=line[2:], author=chair, at=clock)
+                if registry.claim_line(typed) is None:
+                    services.note_record(
+                        item=item, text=line[2:], author=chair, attribute=False, at=clock
+                    )
+            elif line.startswith("- "):
                 services.note_record(
                     item=item, text=line[2:], author=chair, attribute=False, at=clock
                 )

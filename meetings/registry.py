@@ -55,6 +55,7 @@ message next to the box and keeps the text.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -224,6 +225,8 @@ class Line:
     text: str
     author: Any
     resolutions: tuple[str, ...] = ()
+    # When it was said: None is now (the demo loader replays a past meeting's lines).
+    at: dt.datetime | None = None
 
     @property
     def meeting(self) -> Meeting:

@@ -416,10 +416,11 @@ def test_console_query_count_does_not_grow_with_the_meeting(
         url(meeting, "live_console"),
         url(meeting, "console_note", meeting.current_item_id),
     )
-    with django_assert_max_num_queries(15):
+    # 15, and up to 5 for what other apps add through meetings.registry (actions).
+    with django_assert_max_num_queries(20):
         response = client.get(console)
     assert response.status_code == 200
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(20):
         response = client.post(note, {"text": "Victor: yes"}, headers=HTMX)
     assert response.status_code == 200
     assert response.text.count('class="note"') == notes + 1

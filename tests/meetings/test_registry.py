@@ -130,7 +130,8 @@ def test_console_shows_registered_panels_with_the_current_item(cast, client_for,
     assert piece.text.lstrip().startswith('<div id="panels"')
 
 
-def test_console_without_panels_says_so(cast, client_for, meeting):
+def test_console_without_panels_says_so(cast, client_for, meeting, monkeypatch):
+    monkeypatch.setattr(registry, "_panels", {})  # as if no app had registered one
     page = client_for(cast.alice).get(url(meeting, "live_console")).text
     assert "Nothing else to record here yet" in page
 

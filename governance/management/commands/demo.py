@@ -10,7 +10,7 @@ from django.utils.module_loading import import_string
 
 from governance.demo import DEMO_LOGINS, DEMO_PASSWORD, load_board
 
-DEMO_LOADERS: list[str] = ["budget.demo.load", "meetings.demo.load"]
+DEMO_LOADERS: list[str] = ["budget.demo.load", "meetings.demo.load", "actions.demo.load"]
 
 
 class Command(BaseCommand):
