@@ -402,7 +402,7 @@ def console_add(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpR
         "panels",
         standing=standing,
         saved=f"Action recorded for {action.owner_names}",
-        also=("stream",),
+        also=("sections",),
     )
 
 

@@ -255,7 +255,7 @@ def _console_response(
     return response
 
 
-CONSOLE_PIECES = {"console", "roll", "stream", "notes", "summary", "agenda", "panels"}
+CONSOLE_PIECES = {"console", "roll", "stream", "notes", "sections", "summary", "agenda", "panels"}
 
 
 def console_piece(
@@ -271,7 +271,7 @@ def console_piece(
     status: int | None = None,
 ) -> HttpResponse:
     """For apps' console endpoints (see `meetings.registry`): answer htmx with `piece` of the
-    console ("panels", "stream" or "console"), and the pieces in `also` swapped out of band; a
+    console ("panels", "sections", "console"), and the pieces in `also` swapped out of band; a
     plain post with a redirect to the console, or the whole console with `error` shown above
     the panels (status 422)."""
     request.console = (meeting.board, standing)
@@ -294,7 +294,7 @@ def console_piece(
         for other in also:
             html = render_to_string(f"{CONSOLE}#{other}", context, request)
             # The piece's root element is swapped where it stands in the page.
-            response.write(re.sub(r"^(\s*<\w+)", r"\1 hx-swap-oob=\"true\"", html, count=1))
+            response.write(re.sub(r"^(\s*<\w+)", r'\1 hx-swap-oob="true"', html, count=1))
     return response
 
 
