@@ -17,7 +17,7 @@ from meetings.models import Meeting
 
 
 def with_origin(queryset: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
-    return queryset.select_related("board", "meeting", "item").prefetch_related("owners")
+    return queryset.select_related("board", "meeting__board", "item").prefetch_related("owners")
 
 
 # -- The action summary --------------------------------------------------------------------------
@@ -89,7 +89,7 @@ def action_summary_for(meeting: Meeting) -> ActionSummary:
     actions = list(with_origin(candidates).order_by("meeting__starts_at", "created_at", "pk"))
     # For those whose status changed after the cut, the status then is in their history.
     status_then: dict[int, tuple[str, dt.datetime | None]] = {}
-    if any(action.status_changed_at >= cut for action in actions):
+    if actions:
         history = (
             ActionUpdate.objects.filter(
                 action__in=candidates.filter(status_changed_at__gte=cut).values("pk"), at__lt=cut
@@ -189,6 +189,7 @@ def items_with_actions(meeting: Meeting, item_ids: list[int]) -> dict[int, list[
     by_item: dict[int, list[ActionItem]] = {}
     actions = (
         ActionItem.objects.filter(meeting=meeting, item_id__in=item_ids)
+        .select_related("board")
         .prefetch_related(Prefetch("owners"))
         .order_by("created_at", "pk")
     )

@@ -115,7 +115,9 @@ def test_action_summary_carries_an_action_until_it_is_finished_then_once_more(
                 )
 
     for index, meeting in enumerate(meetings):
-        meeting = meeting_services.meeting_start(meeting=meeting, actor=cast.alice, at=meeting.starts_at)
+        meeting = meeting_services.meeting_start(
+            meeting=meeting, actor=cast.alice, at=meeting.starts_at
+        )
         meetings[index] = meeting
         play("in", index)
         meetings[index] = meeting_services.meeting_adjourn(
@@ -140,7 +142,9 @@ def test_summary_shows_the_last_note_before_the_meeting_and_the_review_in_it(cas
         actor=cast.alice,
         at=FIRST + dt.timedelta(minutes=5),
     )
-    meeting_services.meeting_adjourn(meeting=first, actor=cast.alice, at=FIRST + dt.timedelta(hours=1))
+    meeting_services.meeting_adjourn(
+        meeting=first, actor=cast.alice, at=FIRST + dt.timedelta(hours=1)
+    )
     services.action_update(
         action=action,
         actor=cast.victor,

@@ -140,7 +140,9 @@ def test_an_ambiguous_owner_is_asked_and_the_choice_is_kept(cast, client_for, me
     assert "“Greta” could be Greta Garbo, Greta Globex" in asked.text
     assert f'name="resolve" value="owner:greta={other.pk}"' in asked.text
     assert not ActionItem.objects.exists()
-    chosen = type_line(client, meeting, "Action Victor, Greta: plan", resolve=f"owner:greta={other.pk}")
+    chosen = type_line(
+        client, meeting, "Action Victor, Greta: plan", resolve=f"owner:greta={other.pk}"
+    )
     assert chosen.status_code == 200
     assert set(ActionItem.objects.get().owners.all()) == {cast.victor, other}
 
