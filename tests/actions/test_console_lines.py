@@ -24,16 +24,40 @@ ON = dt.date(2024, 3, 14)
 @pytest.mark.parametrize(
     ("line", "owners", "for_all", "description", "due"),
     [
-        ("Action Lars: send the report next week", ("Lars",), False, "send the report next week", None),
-        ("Action Sarah, Michelle: send questions", ("Sarah", "Michelle"), False, "send questions", None),
+        (
+            "Action Lars: send the report next week",
+            ("Lars",),
+            False,
+            "send the report next week",
+            None,
+        ),
+        (
+            "Action Sarah, Michelle: send questions",
+            ("Sarah", "Michelle"),
+            False,
+            "send questions",
+            None,
+        ),
         ("Action Sarah and Don: talk", ("Sarah", "Don"), False, "talk", None),
-        ("Action All: interested vendors to get back to Sarah", (), True, "interested vendors to get back to Sarah", None),
+        (
+            "Action All: interested vendors to get back to Sarah",
+            (),
+            True,
+            "interested vendors to get back to Sarah",
+            None,
+        ),
         ("action everyone: read it", (), True, "read it", None),
         ("Action Lars:: Lars to send report", ("Lars",), False, "Lars to send report", None),
-        ("Action Don Dugger: check (due 2024-04-02)", ("Don Dugger",), False, "check", dt.date(2024, 4, 2)),
+        (
+            "Action Don Dugger: check (due 2024-04-02)",
+            ("Don Dugger",),
+            False,
+            "check",
+            dt.date(2024, 4, 2),
+        ),
         ("Action Don: check [due 2 Apr]", ("Don",), False, "check", dt.date(2024, 4, 2)),
     ],
-)  # fmt: skip
+)
 def test_action_lines_are_read_as_the_minutes_write_them(line, owners, for_all, description, due):
     parsed = split_action_line(line, on=ON)
     assert (parsed.owner_hints, parsed.for_all, parsed.description, parsed.due_on) == (

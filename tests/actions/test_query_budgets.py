@@ -77,15 +77,39 @@ def queries_for(client, path, data=None, headers=None) -> tuple[int, str]:
 
 
 PAGES = {
-    "my actions": lambda cast, first, second: ("victor", reverse("actions:my_actions", args=[cast.board.slug]), {}),
-    "reconcile": lambda cast, first, second: ("sam", reverse("actions:reconcile", args=[cast.board.slug]), {"status": "any"}),
-    "reconcile filtered": lambda cast, first, second: ("sam", reverse("actions:reconcile", args=[cast.board.slug]), {"owner": cast.victor.pk, "overdue": "1", "sort": "-meeting"}),
+    "my actions": lambda cast, first, second: (
+        "victor",
+        reverse("actions:my_actions", args=[cast.board.slug]),
+        {},
+    ),
+    "reconcile": lambda cast, first, second: (
+        "sam",
+        reverse("actions:reconcile", args=[cast.board.slug]),
+        {"status": "any"},
+    ),
+    "reconcile filtered": lambda cast, first, second: (
+        "sam",
+        reverse("actions:reconcile", args=[cast.board.slug]),
+        {"owner": cast.victor.pk, "overdue": "1", "sort": "-meeting"},
+    ),
     "summary (meeting page)": lambda cast, first, second: ("nora", second.get_absolute_url(), {}),
     "origin meeting page": lambda cast, first, second: ("nora", first.get_absolute_url(), {}),
-    "console": lambda cast, first, second: ("alice", reverse("meetings:live_console", args=[cast.board.slug, second.pk]), {}),
-    "action detail": lambda cast, first, second: ("nora", ActionItem.objects.order_by("pk").first().get_absolute_url(), {}),
-    "dashboard": lambda cast, first, second: ("victor", reverse("dashboard", args=[cast.board.slug]), {}),
-}  # fmt: skip
+    "console": lambda cast, first, second: (
+        "alice",
+        reverse("meetings:live_console", args=[cast.board.slug, second.pk]),
+        {},
+    ),
+    "action detail": lambda cast, first, second: (
+        "nora",
+        ActionItem.objects.order_by("pk").first().get_absolute_url(),
+        {},
+    ),
+    "dashboard": lambda cast, first, second: (
+        "victor",
+        reverse("dashboard", args=[cast.board.slug]),
+        {},
+    ),
+}
 
 
 def wipe(board) -> None:
