@@ -408,3 +408,39 @@ def test_the_origin_is_shown_as_said_and_locked_after_adjournment(cast, client_f
     services.action_update(action=action, actor=cast.victor, note="Half done")
     action.refresh_from_db()
     assert action.description == "Write it up" and action.meeting == meeting
+
+
+def test_the_demo_may_2014_meeting_shows_the_seeds_summary_and_actions(client_for):
+    from django.core.management import call_command
+
+    from governance.models import Board, User
+    from meetings.models import Meeting
+
+    call_command("demo", no_serve=True)
+    call_command("demo", no_serve=True)  # again: nothing is added twice
+    board = Board.objects.get()
+    may = Meeting.objects.get(board=board, title="May 2014")
+    assert ActionItem.objects.filter(meeting=may).count() == 8
+    assert ActionItem.objects.filter(meeting__title="April 2014").count() == 4
+    page = client_for(User.objects.get(full_name="Don Dugger")).get(may.get_absolute_url()).text
+    summary = page[page.index('class="record-section action-summary"') :]
+    summary = summary[: summary.index("</section>")]
+    for group, text in [
+        ("summary-in_progress", "share a template and example for a Analysts Presentation"),
+        ("summary-in_progress", "shared with Lars, need to see which can be shared more widely"),
+        ("summary-open", "Action Brian:"),
+        ("summary-done", "Remove Calxeda from press boilerplate"),
+        ("summary-done", "propose a working time-line/project plan"),
+    ]:
+        block = summary[summary.index(f'class="summary-list {group}"') :]
+        assert text in block[: block.index("</ul>")], (group, text)
+    assert "summary-dropped" not in summary
+    for said in [
+        "Action Lars:</strong> Lars to send report from Hackathon",
+        "Action Michelle:</strong> Follow up internally within Verizon",
+        "Action Sarah:</strong> Sarah to send questions to list",
+        "Action All:</strong> interested vendors to get back to Sarah",
+    ]:
+        assert said in page
+    questions = ActionItem.objects.get(description__startswith="Sarah to send questions to list")
+    assert questions.status == ActionStatus.DONE
