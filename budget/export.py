@@ -21,6 +21,9 @@ from budget.queries import COLUMNS, DEFINITIONS, YearOverview, requests_of_year
 MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 SUBTOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=13)
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 
 
 # A CSV cell starting with one of these is a formula to a spreadsheet program (CSV injection).
@@ -46,12 +49,24 @@ def csv_cells(cells: list) -> list:
     ]
 
 
-def append_text(sheet, cells: list) -> None:
-    """Append a row whose text stays text: openpyxl would store '=…' as a formula."""
-    sheet.append(clean(cells))
-    for cell in sheet[sheet.max_row]:
-        if cell.data_type == "f":
-            cell.data_type = "s"
+class SheetWriter:
+    """Writes rows by number: openpyxl's `append` and `max_row` rescan every cell written so far,
+    so a workbook built with them slows down with the square of its rows."""
+
+    def __init__(self, sheet) -> None:
+        self.sheet = sheet
+        self.row = 0
+
+    def add(self, cells: list) -> list:
+        """Append a row whose text stays text: openpyxl would store '=…' as a formula."""
+        self.row += 1
+        written = []
+        for column, value in enumerate(clean(cells), start=1):
+            cell = self.sheet.cell(row=self.row, column=column, value=value)
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            written.append(cell)
+        return written
 
 
 def header_row(overview: YearOverview) -> list[str]:
@@ -85,41 +100,40 @@ def year_workbook(overview: YearOverview) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"Budget {fiscal_year.year}"
-    append_text(sheet, [f"{fiscal_year.board.name}: budget {fiscal_year.year}"])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(
+    summary = SheetWriter(sheet)
+    summary.add([f"{fiscal_year.board.name}: budget {fiscal_year.year}"])[0].font = TITLE
+    summary.add(
         [
             f"{fiscal_year.starts_on:%-d %b %Y} to {fiscal_year.ends_on:%-d %b %Y}, "
             f"{fiscal_year.get_status_display().lower()}; amounts in {fiscal_year.currency}."
         ]
     )
-    sheet.append([])
-    sheet.append(header_row(overview))
-    header_at = sheet.max_row
-    for cell in sheet[header_at]:
-        cell.font = Font(bold=True)
+    summary.add([])
+    for cell in summary.add(header_row(overview)):
+        cell.font = BOLD
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.alignment = HEADER_ALIGNMENT
+    header_at = summary.row
     for kind, cells in overview_rows(overview):
-        append_text(sheet, cells)
-        row = sheet[sheet.max_row]
+        row = summary.add(cells)
         for cell in row[2:]:
             cell.number_format = MONEY_FORMAT
         if kind != "line":
             for cell in row:
-                cell.font = Font(bold=True)
+                cell.font = BOLD
                 if kind == "subtotal":
                     cell.fill = SUBTOTAL_FILL
     sheet.freeze_panes = sheet.cell(row=header_at + 1, column=3)
-    sheet.append([])
+    summary.add([])
     for term, definition in DEFINITIONS:
-        sheet.append([f"{term}:", definition])
+        summary.add([f"{term}:", definition])
     widths = [18, 46, 14, 14, 14, 16, 18]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
-    requests = workbook.create_sheet("Spending requests")
-    requests.append(
+    requests_sheet = workbook.create_sheet("Spending requests")
+    requests = SheetWriter(requests_sheet)
+    header = requests.add(
         [
             "Category",
             "Line",
@@ -130,12 +144,11 @@ def year_workbook(overview: YearOverview) -> bytes:
             "Approval recorded",
         ]
     )
-    for cell in requests[1]:
-        cell.font = Font(bold=True)
+    for cell in header:
+        cell.font = BOLD
         cell.fill = HEADER_FILL
     for request in requests_of_year(fiscal_year):
-        append_text(
-            requests,
+        row = requests.add(
             [
                 request.line.get_category_display(),
                 request.line.title,
@@ -144,12 +157,12 @@ def year_workbook(overview: YearOverview) -> bytes:
                 request.approved_amount,
                 request.paid,
                 request.approval_reference,
-            ],
+            ]
         )
-        for cell in requests[requests.max_row][4:6]:
+        for cell in row[4:6]:
             cell.number_format = MONEY_FORMAT
     for index, width in enumerate([18, 36, 40, 12, 14, 14, 60], start=1):
-        requests.column_dimensions[get_column_letter(index)].width = width
+        requests_sheet.column_dimensions[get_column_letter(index)].width = width
 
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -10,6 +10,14 @@ class DirectoryDateForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="See who sat for whom on any date.",
     )
+    q = forms.CharField(
+        label="Find",
+        required=False,
+        max_length=100,
+        strip=True,
+        help_text="An organisation or a person.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
 
 
 class ProfileForm(forms.ModelForm):

@@ -180,3 +180,42 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# HTML, JSON and CSV are compressed (static files are precompressed by WhiteNoise, which answers
+# before this runs). GZipMiddleware sets `Vary: Accept-Encoding` and pads each body against
+# BREACH; CSRF tokens are masked per response as well.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "django.middleware.gzip.GZipMiddleware",
+)
+
+
+def cache_from_url(url: str) -> dict:
+    """CACHES["default"] from CACHE_URL: redis://host:port/db, db://table, locmem:// or empty.
+
+    Renders shared by every member's live view live here, so a deployment with more than one
+    process (or machine) sets a shared one: Redis, or PostgreSQL's own table (run
+    `manage.py createcachetable` once).
+    """
+    scheme, separator, rest = url.partition("://")
+    if not url or (separator and scheme == "locmem"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if separator and scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db" and rest:
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be redis://host:port/db, db://table or locmem://, not {url!r}"
+    )
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+# Deployments (or benchmark runs) sharing one Redis keep apart by prefix.
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "")
+
+# The benchmark suite's controls and per-request query counts (bench/). Never on in production:
+# `python -m bench` sets it for the servers it starts.
+BENCH = env_bool("BENCH", default=False)
+if BENCH:
+    INSTALLED_APPS.append("bench")
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -21,6 +22,9 @@ urlpatterns = [
     path("b/<slug:board_slug>/budget/", include("budget.urls")),
     path("b/<slug:board_slug>/actions/", include("actions.urls")),
 ]
+
+if settings.BENCH:  # the benchmark suite's controls; see bench/README.md
+    urlpatterns.append(path("bench/", include("bench.urls")))
 
 handler403 = "governance.errors.permission_denied"
 handler404 = "governance.errors.page_not_found"

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -34,24 +36,43 @@ def dashboard(request: HttpRequest, board_slug: str) -> HttpResponse:
     )
 
 
+# A board of 2,000 organisations is read a page at a time (or found by name), never sent whole.
+DIRECTORY_PAGE_SIZE = 50
+
+
 def members_directory(request: HttpRequest, board_slug: str) -> HttpResponse:
     """Organisations with their representatives, and the officers and staff, on a date."""
     board, standing = get_board_for(request.user, board_slug)
     form = DirectoryDateForm(request.GET or None)
     on = timezone.localdate()
-    if form.is_valid() and form.cleaned_data["on"]:
-        on = form.cleaned_data["on"]
+    wanted = ""
+    if form.is_valid():
+        on = form.cleaned_data["on"] or on
+        wanted = form.cleaned_data["q"]
     current = (
         Seat.objects.current(on).select_related("person").order_by("role", "person__full_name")
     )
-    organisations = (
-        Organisation.objects.filter(board=board)
-        .members_on(on)
-        .prefetch_related(
-            Prefetch("seats", queryset=current.filter(board=board), to_attr="seats_on")
+    members = Organisation.objects.filter(board=board).members_on(on)
+    if wanted:
+        members = members.filter(
+            Q(name__icontains=wanted)
+            | Q(short_name__icontains=wanted)
+            | Q(
+                pk__in=current.filter(board=board, person__full_name__icontains=wanted).values(
+                    "organisation"
+                )
+            )
         )
-        .order_by("name")
+    voting = current.filter(board=board, role=Role.VOTING).values("organisation")
+    counts = members.aggregate(total=Count("pk"), voting=Count("pk", filter=Q(pk__in=voting)))
+    paginator = Paginator(
+        members.prefetch_related(
+            Prefetch("seats", queryset=current.filter(board=board), to_attr="seats_on")
+        ).order_by("name"),
+        DIRECTORY_PAGE_SIZE,
     )
+    paginator.count = counts["total"]  # counted above with the voting organisations
+    page = paginator.get_page(request.GET.get("page"))
     officer_seats = (
         current.filter(board=board)
         .filter(Q(role__in=OFFICER_ROLES) | Q(role=Role.STAFF))
@@ -73,8 +94,11 @@ def members_directory(request: HttpRequest, board_slug: str) -> HttpResponse:
                 if seat.role not in (Role.VOTING, *OFFICER_ROLES)
             ],
         }
-        for organisation in organisations
+        for organisation in page.object_list
     ]
+    query = {
+        key: value for key, value in (("on", request.GET.get("on", "")), ("q", wanted)) if value
+    }
     return render(
         request,
         "governance/members_directory.html",
@@ -82,11 +106,15 @@ def members_directory(request: HttpRequest, board_slug: str) -> HttpResponse:
             "board": board,
             "standing": standing,
             "rows": rows,
+            "page": page,
+            "page_query": urlencode(query),
+            "wanted": wanted,
             "officers": list(officers.values()),
             "on": on,
             "is_today": on == timezone.localdate(),
             "form": form,
-            "voting_count": sum(1 for row in rows if row["voting"]),
+            "total": counts["total"],
+            "voting_count": counts["voting"],
         },
     )
 

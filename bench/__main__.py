@@ -1,0 +1,212 @@
+"""`uv run python -m bench [--quick] [--instances 2]`: build, serve, load, stop, print one table.
+
+1. Builds PostgreSQL databases with the generator (bench/generate.py): "one board" (the demo)
+   and "large" in a database each; `--quick` puts the demo and a cut-down large board in one.
+2. Starts the app as it runs in production (gunicorn, 2 sync workers, DEBUG off, WhiteNoise's
+   manifest storage, production settings with plain HTTP on a loopback port of its own) with BENCH
+   on, which mounts the controls and reports queries per request.
+3. Drives it from other processes (wrk; a paced asyncio client for the watchers and the chair),
+   then stops everything it started and drops the databases (unless --keep).
+Every rate is a ratio to a control measured on the same server in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import infra
+from bench.infra import ROOT, Environment, log
+from bench.scenarios import (
+    Plan,
+    Row,
+    client_check,
+    control_rows,
+    controls,
+    growth,
+    not_yet,
+    reading,
+    unchanged_poll,
+    watching,
+)
+
+FULL = Plan(seconds=10, watch_seconds=30, watchers=500)
+QUICK = Plan(seconds=1, watch_seconds=8, watchers=20)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="seconds per scenario, small data")
+    parser.add_argument("--instances", type=int, default=1, help="app servers on one database")
+    parser.add_argument("--prefix", default="br_bench", help="database names start with this")
+    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    args = parser.parse_args(argv)
+
+    started = time.monotonic()
+    infra.ensure_postgres()
+    infra.ensure_wrk()
+    cache_url = os.environ.get("CACHE_URL") or (
+        "redis://127.0.0.1:6379/0" if infra.redis_available() else "db://bench_cache"
+    )
+    environment = Environment(cache_url=cache_url)
+    plan = QUICK if args.quick else FULL
+    if args.quick:
+        layout = {f"{args.prefix}_quick": ["small", "quick"]}
+    else:
+        layout = {f"{args.prefix}_small": ["small"], f"{args.prefix}_large": ["large"]}
+    template = f"{args.prefix}_template"
+    created = [template, *layout]
+    rows: list[Row] = []
+    try:
+        build_template(environment, template)
+        if infra.static_is_stale():
+            log("collecting static files (manifest storage, as in production)")
+            infra.manage(environment.for_database(template), "collectstatic", "--noinput", "-v0")
+        manifests = {}
+        for database, sizes in layout.items():
+            manifests.update(build(environment, template, database, sizes))
+        readings: dict[str, list[Row]] = {}
+        for database, sizes in layout.items():
+            env = environment.for_database(database, cache_prefix=f"{database}-{os.getpid()}")
+            with infra.servers(env, args.instances) as running:
+                chair_base = running[0].base
+                watch_base = running[-1].base
+                # One set of controls per server: every ratio is to the same run and server.
+                control = controls("+".join(sizes), chair_base, manifests[sizes[0]], plan)
+                rows += control_rows("+".join(sizes), control)
+                rows.append(client_check("+".join(sizes), chair_base, plan, control))
+                for size in sizes:
+                    manifest = manifests[size]
+                    readings[size] = reading(size, chair_base, manifest, plan, control)
+                    rows += readings[size]
+                    if size in ("small", "large") or args.instances > 1:
+                        rows.append(unchanged_poll(size, watch_base, manifest, plan, control))
+                        rows += watching(
+                            size, watch_base, chair_base, manifest, plan, args.instances
+                        )
+                    rows += not_yet(size)
+        large = "quick" if args.quick else "large"
+        rows += growth(readings["small"], readings[large], large)
+    finally:
+        if not args.keep:
+            for database in created:
+                infra.drop_database(database)
+        shutil.rmtree(environment.data_dir, ignore_errors=True)
+    print(table(rows, manifests, plan, args, time.monotonic() - started, cache_url))
+    if args.json:
+        args.json.write_text(json.dumps([row_json(row) for row in rows], indent=1))
+    return 0
+
+
+def build_template(environment: Environment, template: str) -> None:
+    log(f"migrating {template}")
+    infra.drop_database(template)
+    infra.psql(f'CREATE DATABASE "{template}"')
+    env = environment.for_database(template)
+    infra.manage(env, "migrate", "--noinput", "-v0")
+    if environment.cache_url.startswith("db://"):
+        infra.manage(env, "createcachetable")
+
+
+def build(environment: Environment, template: str, database: str, sizes: list[str]) -> dict:
+    log(f"building {database}: {', '.join(sizes)}")
+    infra.drop_database(database)
+    infra.psql(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        target = Path(handle.name)
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "bench.generate", ",".join(sizes), str(target)],
+            cwd=ROOT,
+            env=environment.for_database(database),
+            check=True,
+        )
+        manifests = json.loads(target.read_text())
+    finally:
+        target.unlink(missing_ok=True)
+    for size, manifest in manifests.items():
+        log(f"built {size} in {manifest['built_seconds']} s: {manifest['counts']}")
+    infra.psql("VACUUM ANALYZE", database)
+    return manifests
+
+
+def cell(value, fmt: str) -> str:
+    return "-" if value is None else format(value, fmt)
+
+
+def table(rows: list[Row], manifests: dict, plan: Plan, args, elapsed: float, cache: str) -> str:
+    head = (
+        f"Boardroom benchmark, {time.strftime('%Y-%m-%d %H:%M %Z')}, "
+        f"{'--quick' if args.quick else 'full'} run in {elapsed:.0f} s; "
+        f"{os.cpu_count()} cores, {memory_gib():.0f} GiB, {platform.python_version()}, "
+        f"gunicorn 2 sync workers x {args.instances} instance(s), cache {cache.split('://')[0]}, "
+        f"wrk {plan.connections} connections x {plan.seconds:.0f} s"
+    )
+    columns = ["size", "scenario", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "queries"]
+    columns += ["KB", "ratio", "target"]
+    body = []
+    for row in rows:
+        figures = row.figures
+        body.append(
+            [
+                row.size,
+                row.scenario,
+                cell(figures and figures.rate, ",.0f"),
+                cell(figures and figures.p50, ".1f"),
+                cell(figures and figures.p95, ".1f"),
+                cell(figures and figures.p99, ".1f"),
+                cell(figures and figures.errors, "d"),
+                cell(figures and figures.queries, "g"),
+                cell(figures and figures.kilobytes, ".1f"),
+                cell(row.ratio, ".2f"),
+                row.verdict,
+            ]
+        )
+    widths = [max(len(str(line[index])) for line in [columns, *body]) for index in range(10)]
+    right = {2, 3, 4, 5, 6, 7, 8, 9}
+
+    def render(line) -> str:
+        cells = [
+            str(value).rjust(widths[index]) if index in right else str(value).ljust(widths[index])
+            for index, value in enumerate(line[:10])
+        ]
+        return "| " + " | ".join(cells) + f" | {line[10]} |"
+
+    separator = "|" + "|".join("-" * (width + 2) for width in widths) + "|---|"
+    sizes = "; ".join(f"{size}: {manifest['counts']}" for size, manifest in manifests.items())
+    missed = sum(1 for row in rows if row.missed())
+    foot = f"Targets missed: {missed} of {sum(1 for row in rows if row.verdict)} judged."
+    return "\n".join(
+        [head, f"Data: {sizes}", "", render(columns), separator, *map(render, body), "", foot]
+    )
+
+
+def row_json(row: Row) -> dict:
+    figures = row.figures.__dict__ if row.figures else None
+    return {
+        "size": row.size,
+        "scenario": row.scenario,
+        "figures": figures,
+        "ratio": row.ratio,
+        "verdict": row.verdict,
+    }
+
+
+def memory_gib() -> float:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        return 0.0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

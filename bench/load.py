@@ -1,0 +1,182 @@
+"""Load from another process: wrk for saturating runs, a small asyncio client for paced ones.
+
+Every request asks for gzip, as a browser does. Queries per request come from the server's
+`X-Bench-Queries` header (bench.middleware), read off single probes for wrk runs and off every
+response in paced runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import statistics
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+WRK_SCRIPT = """
+wrk.method = "%(method)s"
+wrk.body = %(body)s
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '\\nBENCH {"requests":%%d,"duration_us":%%d,"bytes":%%d,"socket_errors":%%d,'
+    .. '"status_errors":%%d,"timeouts":%%d,"p50":%%d,"p95":%%d,"p99":%%d}\\n',
+    summary.requests, summary.duration, summary.bytes, e.connect + e.read + e.write,
+    e.status, e.timeout, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99)))
+end
+"""
+
+
+@dataclass
+class Figures:
+    """One row's measurements. Times in milliseconds; `rate` in requests per second."""
+
+    rate: float
+    p50: float
+    p95: float
+    p99: float
+    errors: int
+    requests: int
+    queries: float | None = None
+    kilobytes: float | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Client:
+    """Who is asking: a session cookie (or none), the CSRF secret, and the server."""
+
+    base: str
+    session: str = ""
+    csrf: str = ""
+
+    def headers(self, *, write: bool = False) -> dict[str, str]:
+        headers = {"Accept-Encoding": "gzip", "Accept": "text/html"}
+        cookies = []
+        if self.session:
+            cookies.append(f"sessionid={self.session}")
+        if self.csrf:
+            cookies.append(f"csrftoken={self.csrf}")
+        if cookies:
+            headers["Cookie"] = "; ".join(cookies)
+        if write:
+            headers["X-CSRFToken"] = self.csrf
+            headers["HX-Request"] = "true"
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return headers
+
+
+def probe(client: Client, path: str, *, method: str = "GET", body: str = "") -> dict:
+    """One request: status, queries, bytes on the wire, milliseconds."""
+    parts = urlsplit(client.base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    started = time.perf_counter()
+    connection.request(
+        method, path, body=body or None, headers=client.headers(write=method == "POST")
+    )
+    response = connection.getresponse()
+    content = response.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    connection.close()
+    return {
+        "status": response.status,
+        "queries": int(response.getheader("X-Bench-Queries", "0")),
+        "bytes": len(content),
+        "ms": elapsed,
+        "encoding": response.getheader("Content-Encoding", ""),
+        "vary": response.getheader("Vary", ""),
+        "version": response.getheader("X-Live-Version", ""),
+    }
+
+
+def wrk(
+    client: Client,
+    path: str,
+    *,
+    seconds: float,
+    connections: int = 32,
+    threads: int = 2,
+    method: str = "GET",
+    body: str = "",
+) -> Figures:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"method": method, "body": json.dumps(body) if body else "nil"})
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s"]
+    command += ["--timeout", "10s", "-s", script.name]
+    for name, value in client.headers(write=method == "POST").items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(client.base + path)
+    try:
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finally:
+        Path(script.name).unlink()
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    data = json.loads(line[len("BENCH ") :])
+    duration = data["duration_us"] / 1e6
+    return Figures(
+        rate=data["requests"] / duration,
+        p50=data["p50"] / 1000,
+        p95=data["p95"] / 1000,
+        p99=data["p99"] / 1000,
+        errors=data["socket_errors"] + data["status_errors"] + data["timeouts"],
+        requests=data["requests"],
+        kilobytes=data["bytes"] / max(1, data["requests"]) / 1024,
+    )
+
+
+def percentiles(samples: list[float]) -> tuple[float, float, float]:
+    if not samples:
+        return (0.0, 0.0, 0.0)
+    if len(samples) == 1:
+        return (samples[0],) * 3
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return (cuts[49], cuts[94], cuts[98])
+
+
+# -- A paced asyncio client ------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    size: int
+    started: float
+    ended: float
+
+    @property
+    def ms(self) -> float:
+        return (self.ended - self.started) * 1000
+
+    @property
+    def queries(self) -> int:
+        return int(self.headers.get("x-bench-queries", "0"))
+
+
+async def fetch(client: Client, path: str, *, method: str = "GET", body: str = "") -> Reply:
+    """One HTTP/1.1 request on its own connection (gunicorn's sync workers close it anyway)."""
+    parts = urlsplit(client.base)
+    started = time.monotonic()
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    payload = body.encode()
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {parts.hostname}:{parts.port}"]
+    lines += [f"{name}: {value}" for name, value in client.headers(write=method == "POST").items()]
+    lines += [f"Content-Length: {len(payload)}", "Connection: close", "", ""]
+    writer.write("\r\n".join(lines).encode() + payload)
+    await writer.drain()
+    raw = await reader.read()
+    ended = time.monotonic()
+    writer.close()
+    head, _, content = raw.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for header in header_lines:
+        name, _, value = header.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return Reply(int(status_line.split()[1]), headers, len(content), started, ended)

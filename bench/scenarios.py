@@ -1,0 +1,436 @@
+"""The scenarios of issue 14, each a list of rows for the table, judged against its targets."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from bench.infra import log
+from bench.load import Client, Figures, Reply, fetch, percentiles, probe, wrk
+
+# Pages read in the reading scenario, by manifest key, with what the table calls them.
+PAGES = {
+    "dashboard": "dashboard",
+    "meetings": "meetings list",
+    "meeting": "meeting record",
+    "members": "members directory",
+    "budget": "budget year",
+    "request": "spending request",
+    "workbook": "year workbook (.xlsx)",
+}
+
+
+@dataclass
+class Row:
+    size: str
+    scenario: str
+    figures: Figures | None
+    ratio: float | None = None
+    verdict: str = ""
+
+    def missed(self) -> bool:
+        return self.verdict.startswith("MISSED")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How long each part runs: seconds per wrk run, the watching run, how many watchers."""
+
+    seconds: float
+    watch_seconds: float
+    watchers: int
+    connections: int = 32
+
+
+def judge(checks: list[tuple[bool, str]]) -> str:
+    failed = [text for ok, text in checks if not ok]
+    return "MISSED: " + "; ".join(failed) if failed else "met"
+
+
+def measure(client: Client, path: str, plan: Plan, **options) -> Figures:
+    """Warm up (and count queries) with probes, then saturate with wrk."""
+    first = [probe(client, path, **options) for _ in range(2)][-1]
+    if first["status"] >= 400:
+        raise SystemExit(f"{path} answered {first['status']} before the load started")
+    figures = wrk(client, path, seconds=plan.seconds, connections=plan.connections, **options)
+    figures.queries = first["queries"]
+    figures.extra["status"] = first["status"]
+    figures.extra["encoding"] = first["encoding"]
+    figures.extra["vary"] = first["vary"]
+    return figures
+
+
+# -- Controls and reading --------------------------------------------------------------------
+
+
+def controls(size: str, base: str, manifest: dict, plan: Plan) -> dict[str, Figures]:
+    member = Client(base, manifest["sessions"]["member"], manifest["csrf"])
+    anonymous = Client(base)
+    log(f"{size}: controls")
+    return {
+        "fortunes": measure(member, "/bench/fortunes/", plan),
+        "plain": measure(anonymous, "/bench/fortunes/plain/", plan),
+        "insert": measure(member, "/bench/insert/", plan, method="POST", body="x=1"),
+    }
+
+
+def control_rows(size: str, control: dict[str, Figures]) -> list[Row]:
+    names = {
+        "fortunes": "control: Fortunes, logged in",
+        "plain": "control: Fortunes, no session",
+        "insert": "control: insert one row (POST)",
+    }
+    return [Row(size, names[key], figures, 1.0, "") for key, figures in control.items()]
+
+
+def client_check(size: str, base: str, plan: Plan, control: dict[str, Figures]) -> Row:
+    """The paced client, unpaced on the plain control: if it keeps up with wrk there, it is not
+    what limits the watching figures."""
+
+    async def run() -> list[Reply]:
+        replies: list[Reply] = []
+        stop = time.monotonic() + plan.seconds
+
+        async def loop() -> None:
+            while time.monotonic() < stop:
+                replies.append(await fetch(Client(base), "/bench/fortunes/plain/"))
+
+        await asyncio.gather(*(loop() for _ in range(plan.connections)))
+        return replies
+
+    log(f"{size}: asyncio client against the plain control")
+    figures = figures_of(asyncio.run(run()), plan.seconds)
+    ratio = figures.rate / control["plain"].rate
+    verdict = judge([(ratio >= 0.8, f"{ratio:.2f} of wrk: the client may be the bottleneck")])
+    return Row(size, "client check: asyncio client on the plain control", figures, ratio, verdict)
+
+
+def reading(
+    size: str, base: str, manifest: dict, plan: Plan, control: dict[str, Figures]
+) -> list[Row]:
+    member = Client(base, manifest["sessions"]["member"], manifest["csrf"])
+    rows = []
+    for key, label in PAGES.items():
+        log(f"{size}: reading {label}")
+        figures = measure(member, manifest["pages"][key], plan)
+        ratio = figures.rate / control["fortunes"].rate
+        checks = [
+            (ratio >= 0.35, f"{ratio:.2f} of control < 0.35"),
+            ((figures.queries or 0) <= 12, f"{figures.queries} queries > 12"),
+            (figures.errors == 0, f"{figures.errors} errors"),
+        ]
+        if key != "workbook":
+            checks.append(
+                (figures.extra["encoding"] == "gzip", "not compressed"),
+            )
+        if size == "small":
+            checks.append((figures.p95 <= 50, f"p95 {figures.p95:.0f} ms > 50"))
+        rows.append(Row(size, f"reading: {label}", figures, ratio, judge(checks)))
+    return rows
+
+
+def growth(small: list[Row], large: list[Row], large_size: str) -> list[Row]:
+    """Each page's p95 and queries at the large size against one board."""
+    rows = []
+    by_name = {row.scenario: row for row in small}
+    for row in large:
+        before = by_name.get(row.scenario)
+        if before is None or before.figures is None or row.figures is None:
+            continue
+        times = row.figures.p95 / max(before.figures.p95, 0.001)
+        figures = Figures(
+            rate=row.figures.rate,
+            p50=row.figures.p50,
+            p95=row.figures.p95,
+            p99=row.figures.p99,
+            errors=row.figures.errors,
+            requests=row.figures.requests,
+            queries=row.figures.queries,
+            kilobytes=row.figures.kilobytes,
+        )
+        # Fewer queries at the large size is the data's shape (the demo has no budget year
+        # for today, say), not growth.
+        verdict = judge(
+            [
+                (
+                    (row.figures.queries or 0) <= (before.figures.queries or 0),
+                    f"queries {before.figures.queries} -> {row.figures.queries}",
+                ),
+                (times <= 1.5, f"p95 x{times:.1f} of one board > 1.5"),
+            ]
+        )
+        name = row.scenario.replace("reading: ", "growth: ")
+        rows.append(Row(large_size, f"{name} (p95 x one board)", figures, times, verdict))
+    return rows
+
+
+# -- Watching and the chair writing ----------------------------------------------------------
+
+
+def unchanged_poll(
+    size: str, base: str, manifest: dict, plan: Plan, control: dict[str, Figures]
+) -> Row:
+    anonymous = Client(base)
+    live = manifest["live"]
+    version = probe(anonymous, live["watchers"][0] + "?v=0&probe=1")["version"]
+    log(f"{size}: watching, unchanged poll at version {version}")
+    figures = measure(anonymous, f"{live['watchers'][0]}?v={version}", plan)
+    ratio = figures.rate / control["plain"].rate
+    verdict = judge(
+        [
+            (figures.extra["status"] == 204, f"answered {figures.extra['status']}, not 204"),
+            (ratio >= 0.7, f"{ratio:.2f} of plain control < 0.7"),
+            ((figures.queries or 0) <= 1, f"{figures.queries} queries > 1"),
+            (figures.errors == 0, f"{figures.errors} errors"),
+        ]
+    )
+    return Row(size, "watching: unchanged poll, saturated", figures, ratio, verdict)
+
+
+@dataclass
+class Watcher:
+    path: str
+    version: int
+    seen: list[tuple[float, int]]  # (when the answer arrived, the version it carried)
+
+
+async def watch_and_write(
+    watch_base: str, chair_base: str, manifest: dict, plan: Plan
+) -> tuple[list[Reply], list[Reply], dict[str, list[Reply]], list[tuple[float, int]], list]:
+    """`plan.watchers` members poll once a second; the chair writes every second.
+
+    The chair records a note every 2 s (at even seconds) and, at the odd seconds between, moves
+    to the next item or marks someone's attendance, in turn: the writing scenario runs under the
+    watching load, as in a real meeting.
+    """
+    live = manifest["live"]
+    rng = random.Random(14)
+    anonymous = Client(watch_base)
+    chair = Client(chair_base, manifest["sessions"]["chair"], manifest["csrf"])
+    start_version = int(probe(anonymous, live["watchers"][0] + "?v=0&probe=1")["version"])
+    watchers = [
+        Watcher(live["watchers"][index % len(live["watchers"])], start_version, [])
+        for index in range(plan.watchers)
+    ]
+    unchanged: list[Reply] = []
+    changed: list[Reply] = []
+    writes: dict[str, list[Reply]] = {"note": [], "attendance": [], "next item": []}
+    notes: list[tuple[float, int]] = []  # (when the chair sent it, the version it made)
+    failures: list = []
+    stop_at = time.monotonic() + plan.watch_seconds
+    semaphore = asyncio.Semaphore(256)  # file descriptors, not pacing: stays below ulimit
+
+    async def poll(watcher: Watcher, offset: float) -> None:
+        await asyncio.sleep(offset)
+        tick = time.monotonic()
+        while tick < stop_at:
+            try:
+                async with semaphore:
+                    reply = await fetch(anonymous, f"{watcher.path}?v={watcher.version}")
+            except OSError as error:
+                failures.append(error)
+            else:
+                if reply.status == 204:
+                    unchanged.append(reply)
+                elif reply.status == 200:
+                    changed.append(reply)
+                    watcher.version = int(reply.headers["x-live-version"])
+                    watcher.seen.append((reply.ended, watcher.version))
+                else:
+                    failures.append(reply.status)
+            tick += 1.0
+            await asyncio.sleep(max(0.0, tick - time.monotonic()))
+
+    async def write() -> None:
+        items = live["items"]
+        current = items.index(live["current"])
+        roll = live["roll"]
+        present = dict.fromkeys(roll, True)
+        second = 0
+        await asyncio.sleep(1.0)  # let every watcher make its first poll
+        tick = time.monotonic()
+        while tick < stop_at - 3:
+            if second % 2 == 0:
+                body = urlencode({"text": f"Bench note {second}: agreed.", "speaker": "none"})
+                path = live["note"].replace("{item}", str(items[current]))
+                sent = time.monotonic()
+                reply = await fetch(chair, path, method="POST", body=body)
+                writes["note"].append(reply)
+                if reply.status == 200:
+                    notes.append((sent, int(reply.headers["x-live-version"])))
+            elif second % 4 == 3 or current + 1 >= len(items):
+                person = roll[rng.randrange(len(roll))]
+                present[person] = not present[person]
+                status = "present" if present[person] else "absent"
+                body = urlencode({"person": person, "status": status})
+                reply = await fetch(chair, live["attendance"], method="POST", body=body)
+                writes["attendance"].append(reply)
+            else:
+                body = urlencode({"after": items[current]})
+                reply = await fetch(chair, live["next"], method="POST", body=body)
+                writes["next item"].append(reply)
+                if reply.status == 200:
+                    current += 1
+            second += 1
+            tick += 1.0
+            await asyncio.sleep(max(0.0, tick - time.monotonic()))
+
+    spread = [index / plan.watchers for index in range(plan.watchers)]
+    await asyncio.gather(
+        write(), *(poll(watcher, offset) for watcher, offset in zip(watchers, spread, strict=True))
+    )
+    reach = []
+    for sent, version in notes:
+        arrivals = []
+        for watcher in watchers:
+            when = next((at for at, seen in watcher.seen if seen >= version), None)
+            arrivals.append(None if when is None else when - sent)
+        reach.append(arrivals)
+    return unchanged, changed, writes, notes, [reach, failures]
+
+
+def figures_of(replies: list[Reply], seconds: float) -> Figures:
+    p50, p95, p99 = percentiles([reply.ms for reply in replies])
+    errors = sum(1 for reply in replies if reply.status >= 400)
+    queries = [reply.queries for reply in replies]
+    return Figures(
+        rate=len(replies) / seconds,
+        p50=p50,
+        p95=p95,
+        p99=p99,
+        errors=errors,
+        requests=len(replies),
+        queries=max(queries) if queries else None,
+        kilobytes=sum(reply.size for reply in replies) / max(1, len(replies)) / 1024,
+    )
+
+
+def watching(
+    size: str, watch_base: str, chair_base: str, manifest: dict, plan: Plan, instances: int
+) -> list[Row]:
+    log(
+        f"{size}: watching, {plan.watchers} members polling for {plan.watch_seconds:.0f} s "
+        "while the chair writes"
+    )
+    unchanged, changed, writes, notes, (reach, failures) = asyncio.run(
+        watch_and_write(watch_base, chair_base, manifest, plan)
+    )
+    seconds = plan.watch_seconds
+    polls = figures_of(unchanged + changed, seconds)
+    polls.errors += len(failures)
+    offered = plan.watchers
+    rows = [
+        Row(
+            size,
+            f"watching: {plan.watchers} members polling (paced, 1/s each)",
+            polls,
+            None,
+            judge(
+                [
+                    (polls.rate >= 0.9 * offered, f"{polls.rate:.0f}/s of {offered}/s offered"),
+                    (polls.errors == 0, f"{polls.errors} errors"),
+                ]
+            ),
+        )
+    ]
+    per_change = figures_of(changed, seconds)
+    rows.append(
+        Row(
+            size,
+            "watching: changed poll (cost per watcher per change)",
+            per_change,
+            None,
+            judge(
+                [
+                    ((per_change.queries or 0) <= 2, f"{per_change.queries} queries > 2"),
+                    (
+                        (per_change.kilobytes or 0) <= 4,
+                        f"{per_change.kilobytes:.0f} KB: the whole record, not the change",
+                    ),
+                ]
+            ),
+        )
+    )
+    worst = []
+    missing = 0
+    for arrivals in reach:
+        known = [value for value in arrivals if value is not None]
+        missing += len(arrivals) - len(known)
+        if known:
+            worst.append(max(known) * 1000)
+    p50, p95, p99 = percentiles(worst)
+    where = "on the other instance " if instances > 1 else ""
+    reach_figures = Figures(
+        rate=len(notes) / seconds, p50=p50, p95=p95, p99=p99, errors=missing, requests=len(notes)
+    )
+    rows.append(
+        Row(
+            size,
+            f"watching: note reaches every watcher {where}(ms, worst per note)",
+            reach_figures,
+            None,
+            judge(
+                [
+                    (bool(notes), "no note was recorded"),
+                    (not worst or max(worst) <= 2000, f"worst {max(worst or [0]):.0f} ms > 2000"),
+                    (missing == 0, f"{missing} watcher-notes never arrived"),
+                ]
+            ),
+        )
+    )
+    if instances > 1:
+        rows.append(both_instances_agree(size, [watch_base, chair_base], manifest, writes))
+    for action, replies in writes.items():
+        figures = figures_of(replies, seconds)
+        figures.queries = max((reply.queries for reply in replies), default=None)
+        rows.append(
+            Row(
+                size,
+                f"chair writing: {action}, under the watching load",
+                figures,
+                None,
+                judge(
+                    [
+                        (bool(replies), "never ran"),
+                        ((figures.queries or 0) <= 10, f"{figures.queries} statements > 10"),
+                        (figures.p95 <= 50, f"p95 {figures.p95:.0f} ms > 50"),
+                        (figures.errors == 0, f"{figures.errors} errors"),
+                    ]
+                ),
+            )
+        )
+    return rows
+
+
+def both_instances_agree(size: str, bases: list[str], manifest: dict, writes) -> Row:
+    """After the chair's last write (to one server), every server answers its version."""
+    last = max(
+        (
+            int(reply.headers.get("x-live-version", 0))
+            for replies in writes.values()
+            for reply in replies
+        ),
+        default=0,
+    )
+    path = manifest["live"]["watchers"][0] + "?v=0&probe=1"
+    started = time.monotonic()
+    versions = []
+    while time.monotonic() - started < 2:
+        versions = [int(probe(Client(base), path)["version"] or 0) for base in bases]
+        if min(versions) >= last:
+            break
+        time.sleep(0.05)
+    waited = (time.monotonic() - started) * 1000
+    figures = Figures(rate=0, p50=waited, p95=waited, p99=waited, errors=0, requests=len(bases))
+    verdict = judge([(min(versions) >= last, f"versions {versions}, chair wrote {last}")])
+    return Row(size, "instances: each server shows the chair's last change", figures, None, verdict)
+
+
+def not_yet(size: str) -> list[Row]:
+    return [
+        Row(size, "voting: 2,000-vote burst", None, None, "not yet: motions not built"),
+        Row(size, "reading: minutes", None, None, "not yet: minutes not built"),
+    ]
