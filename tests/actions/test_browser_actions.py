@@ -40,13 +40,18 @@ def test_an_action_from_the_console_to_the_next_meetings_summary(cast, new_page,
     )
     base = live_server.url
 
+    def person(user):
+        page = new_page(user)
+        page.set_default_navigation_timeout(30_000)  # a loaded CI machine, not a slow page
+        return page
+
     # A member follows the meeting live.
-    member = new_page(cast.victor)
+    member = person(cast.victor)
     member.goto(base + meeting.get_absolute_url())
     member.evaluate("window.__sameDocument = true")
 
     # The chair types the action as the minutes write it.
-    chair = new_page(cast.alice)
+    chair = person(cast.alice)
     chair.goto(base + reverse("meetings:live_console", args=[cast.board.slug, meeting.pk]))
     note = chair.locator("#note-text")
     note.fill("Action Don: send the report from the Hackathon next week")
@@ -69,7 +74,7 @@ def test_an_action_from_the_console_to_the_next_meetings_summary(cast, new_page,
     mine = raise_action(cast, cast.victor, text="Circulate the analyst deck")
     stale = [raise_action(cast, cast.greta, text=f"Old request {n}") for n in (1, 2)]
 
-    owner = new_page(cast.victor)
+    owner = person(cast.victor)
     owner.goto(base + reverse("actions:my_actions", args=[cast.board.slug]))
     owner.evaluate("window.__sameDocument = true")
     row = owner.locator(f"#action-{mine.pk}")
@@ -78,7 +83,7 @@ def test_an_action_from_the_console_to_the_next_meetings_summary(cast, new_page,
     expect(owner.locator(f"#action-{mine.pk}")).to_contain_text("Saved: Open → Done")
     assert owner.evaluate("window.__sameDocument") is True
 
-    secretary = new_page(cast.sam)
+    secretary = person(cast.sam)
     secretary.goto(base + reverse("actions:reconcile", args=[cast.board.slug]))
     for action in stale:
         secretary.locator(f"#tick-{action.pk}").check()
@@ -91,7 +96,7 @@ def test_an_action_from_the_console_to_the_next_meetings_summary(cast, new_page,
         ActionItem.objects.filter(pk__in=[a.pk for a in stale]).values_list("status", flat=True)
     ) == {ActionStatus.DROPPED}
 
-    reader = new_page(cast.nora)
+    reader = person(cast.nora)
     reader.goto(base + following.get_absolute_url())
     summary = reader.locator(".action-summary")
     expect(summary.locator(".summary-done")).to_contain_text("Circulate the analyst deck")
