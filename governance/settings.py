@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "motions",
     "budget",
     "minutes",
+    "actions",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ urlpatterns = [
     path("b/<slug:board_slug>/motions/", include("motions.urls")),
     path("b/<slug:board_slug>/budget/", include("budget.urls")),
     path("b/<slug:board_slug>/minutes/", include("minutes.urls")),
+    path("b/<slug:board_slug>/actions/", include("actions.urls")),
 ]
 
 if settings.BENCH:  # the benchmark suite's controls; see bench/README.md

@@ -99,7 +99,7 @@ MAY_2014_AGENDA = [
             "Daniel: Oracle uses xen+libvirt in Oracle’s OpenStack distribution. We discussed "
             "this issue with Konrad shortly and there is a will to work on it. However, we do not "
             "have details yet. I hope that we will be able to get back shortly.",
-            "- Action Lars: Lars to send report from Hackathon discussion next week to help scope "
+            "> Action Lars: Lars to send report from Hackathon discussion next week to help scope "
             "put scale of issue",
             "Antony: There was a risk of Xen+libvirt support being deprecated in Icehouse. "
             "Libvirt + Xen testing would result in keeping the code in OpenStack",
@@ -158,10 +158,10 @@ MAY_2014_AGENDA = [
             "• Requested to Intel and Verizon: no response"
         ),
         notes=[
-            "- Action Michelle: Follow up internally within Verizon as to who the right person is",
-            "- Action Sarah: Sarah to send questions to Michelle",
-            "- Action Sarah: Sarah to send questions to list (done)",
-            "- Action All: interested vendors to get back to Sarah",
+            "> Action Michelle: Follow up internally within Verizon as to who the right person is",
+            "> Action Sarah: Sarah to send questions to Michelle",
+            "> Action Sarah: Sarah to send questions to list",
+            "> Action All: interested vendors to get back to Sarah",
             "Sarah: Putting together analyst and influencer deck",
             "Sarah: target for briefing June",
         ],
@@ -190,10 +190,10 @@ MAY_2014_AGENDA = [
             "budget. Carried without objection.",
             "Mark: Would there be a possible issue with non-profit status if we carried planned "
             "items into the new year?",
-            "- Action Lars: Come up with a better proposal – see “Xen Project Provisional Budget "
+            "> Action Lars: Come up with a better proposal – see “Xen Project Provisional Budget "
             "for 2014 v4 - May20 Update.xls” … Added column I “Available for Allocation” which "
             "contains Planned-Unspent",
-            "- Action Lars: Check with Brian whether there any accounting constraints carrying "
+            "> Action Lars: Check with Brian whether there any accounting constraints carrying "
             "over approved budget into following year",
         ],
     ),
@@ -271,7 +271,7 @@ MAY_2014_AGENDA = [
             "Sarah: How did you promote security",
             "Lars: We have been giving Security related talks at most events, but do not appear "
             "to reach a wider audience. Discuss with Sarah.",
-            "- Action All: Please ask questions on the list if there are areas of concern",
+            "> Action All: Please ask questions on the list if there are areas of concern",
         ],
     ),
     DemoItem(
@@ -280,15 +280,8 @@ MAY_2014_AGENDA = [
         5,
         presenter="Lars Kurth",
         description=(
-            "Open / In Progress\n"
-            "• Action Sarah: share a template and example for a Analysts Presentation with the "
-            "AB (have to check NDAs) … shared with Lars, need to see which can be shared more "
-            "widely (cover)\n"
-            "• Action Brian: go back to Samsung and explain that there may be a media impact as "
-            "Samsung was part of the launch press release\n\n"
-            "Done\n"
-            "• Action Sarah: Remove Calxeda from press boilerplate\n"
-            "• Action Sarah: propose a working time-line/project plan for Analysts Presentation"
+            "The actions of the April meeting, as they stood when this meeting opened, are in "
+            "the action summary at the top of this record."
         ),
     ),
 ]

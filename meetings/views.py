@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import zoneinfo
 
 from django.contrib import messages
@@ -304,7 +305,7 @@ def _console_response(
     return response
 
 
-CONSOLE_PIECES = {"console", "roll", "stream", "notes", "summary", "agenda", "panels"}
+CONSOLE_PIECES = {"console", "roll", "stream", "notes", "sections", "summary", "agenda", "panels"}
 
 
 def console_piece(
@@ -316,23 +317,35 @@ def console_piece(
     saved: str = "",
     error: str = "",
     panel_state: dict | None = None,
+    also: tuple[str, ...] = (),
+    status: int | None = None,
 ) -> HttpResponse:
     """For apps' console endpoints (see `meetings.registry`): answer htmx with `piece` of the
-    console ("panels", "stream" or "console"), a plain post with a redirect to the console, or
-    the whole console with `error` shown above the panels (status 422)."""
+    console ("panels", "sections", "console"), and the pieces in `also` swapped out of band; a
+    plain post with a redirect to the console, or the whole console with `error` shown above
+    the panels (status 422)."""
     request.console = (meeting.board, standing)
     extra: dict = {"panel_state": panel_state or {}}
     if error:
         extra["errors"] = {"panels": error}
-    return _console_response(
+    response = _console_response(
         request,
         meeting.board.slug,
         meeting.pk,
         piece,
-        status=422 if error else 200,
+        status=status or (422 if error else 200),
         saved=saved,
         **extra,
     )
+    if request.htmx and also and response.status_code == 200:
+        board, standing = request.console
+        fresh = Meeting.objects.select_related("board", "chair", "minute_taker").get(pk=meeting.pk)
+        context = _console_context(request.user, board, standing, fresh)
+        for other in also:
+            html = render_to_string(f"{CONSOLE}#{other}", context, request)
+            # The piece's root element is swapped where it stands in the page.
+            response.write(re.sub(r"^(\s*<\w+)", r'\1 hx-swap-oob="true"', html, count=1))
+    return response
 
 
 @require_GET

@@ -287,6 +287,14 @@ function refreshFromOthers() {
   if (document.getElementById("notes")) {
     htmx.ajax("GET", `${url}?piece=notes`, { target: "#notes", swap: "outerHTML" });
   }
+  // What other apps add (actions, motions): the item's parts, and the panels unless in use.
+  if (document.getElementById("item-parts")) {
+    htmx.ajax("GET", `${url}?piece=sections`, { target: "#item-parts", swap: "outerHTML" });
+  }
+  const panels = document.getElementById("panels");
+  if (panels && !panels.contains(document.activeElement)) {
+    htmx.ajax("GET", `${url}?piece=panels`, { target: "#panels", swap: "outerHTML" });
+  }
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -94,8 +94,9 @@ WRITES = [
     "open", "move", "add", "edit-save", "adjourn",
 ]  # fmt: skip
 # Apps registered with meetings.registry add their own fixed queries: motions adds 2 (its item
-# section and its console panel, one query each however big the meeting).
-REGISTERED = 2
+# section and its console panel, one query each however big the meeting);
+# actions up to 5 (its sections, summary and console panels).
+REGISTERED = 7
 BUDGETS = dict.fromkeys(PAGES, 15 + REGISTERED) | dict.fromkeys(WRITES, 22 + REGISTERED)
 
 

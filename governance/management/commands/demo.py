@@ -15,6 +15,7 @@ from governance.demo import DEMO_LOGINS, DEMO_PASSWORD, load_board
 DEMO_LOADERS: list[str] = [
     "budget.demo.load",
     "meetings.demo.load",
+    "actions.demo.load",
     "motions.demo.load",
     "budget.demo.link_motions",
     "minutes.demo.load",

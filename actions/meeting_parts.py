@@ -1,0 +1,83 @@
+"""What actions add to meetings, through `meetings.registry`: the actions under each agenda item,
+the action summary a meeting opens with, the console's panels (review the summary, add an
+action), and the console line "Action Lars: ..."."""
+
+from __future__ import annotations
+
+from actions import services
+from actions.forms import ActionForm, ReviewForm
+from actions.lines import resolve_owners, split_action_line
+from actions.queries import action_summary_for, items_with_actions
+from meetings import registry
+from meetings.registry import Claimed, ConsoleState, Line, Viewer
+
+
+@registry.item_section(order=10, name="actions", template="actions/_item_actions.html")
+def actions_by_item(viewer: Viewer, items) -> dict:
+    return items_with_actions(viewer.meeting, [item.pk for item in items])
+
+
+@registry.meeting_section(order=10, name="action_summary", template="actions/_summary.html")
+def action_summary(viewer: Viewer):
+    summary = action_summary_for(viewer.meeting)
+    return summary if summary else None
+
+
+@registry.console_panel(order=10, name="action_review", template="actions/_console_review.html")
+def review_panel(console: ConsoleState):
+    meeting = console.viewer.meeting
+    summary = action_summary_for(meeting)
+    if not summary:
+        return None
+    return {
+        "summary": summary,
+        "may_review": meeting.is_in_progress,
+        "form": ReviewForm(),
+        "open_id": console.state.get("review_open"),
+        "error": console.state.get("review_error", ""),
+    }
+
+
+@registry.console_panel(order=20, name="action_add", template="actions/_console_add.html")
+def add_panel(console: ConsoleState):
+    meeting = console.viewer.meeting
+    if not meeting.is_in_progress or console.current_item is None:
+        return None
+    form = console.state.get("action_form") or ActionForm(
+        people=services.seated_people(meeting.board, meeting.date)
+    )
+    return {"form": form, "item": console.current_item}
+
+
+@registry.line_parser(order=10, name="actions")
+def action_line(line: Line) -> Claimed | None:
+    meeting = line.meeting
+    parsed = split_action_line(line.text, on=meeting.date)
+    if parsed is None:
+        return None
+    owners = []
+    if not parsed.for_all:
+        present = [
+            attendance.person
+            for attendance in meeting.attendances.present().select_related("person")
+            if attendance.person_id and attendance.is_present_at(line.at)
+        ]
+        owners = resolve_owners(
+            parsed.owner_hints,
+            meeting=meeting,
+            seated=list(services.seated_people(meeting.board, meeting.date)),
+            present=present,
+            resolutions=line.resolutions,
+        )
+    action = services.action_record(
+        board=meeting.board,
+        description=parsed.description,
+        owners=owners,
+        for_all=parsed.for_all,
+        due_on=parsed.due_on,
+        item=line.item,
+        said_as=line.text,
+        actor=line.author,
+        at=line.at,
+    )
+    return Claimed(saved=f"Action recorded for {action.owner_names}")
