@@ -141,6 +141,16 @@ def scenes() -> list[dict]:
     motions = Motion.objects.filter(board=board).order_by("pk")
     for scene, motion in zip(found, motions, strict=False):
         scene |= {"motion_id": motion.pk, "action": "close"}
+    from actions.models import ActionItem
+    from minutes.models import Comment
+
+    comment = Comment.objects.filter(minutes__meeting__board=board).order_by("pk").first()
+    action = ActionItem.objects.filter(board=board).order_by("pk").first()
+    for scene in found:
+        if comment is not None:
+            scene["comment_id"] = comment.pk
+        if action is not None:
+            scene["action_id"] = action.pk
     overspent = BudgetLine.objects.get(title__startswith="Document Days", fiscal_year__year=2014)
     found.append({**found[0], "line_id": overspent.pk, "year": overspent.fiscal_year.year})
     assert FiscalYear.objects.filter(board=board).count() == 2
