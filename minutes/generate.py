@@ -25,7 +25,24 @@ from minutes.disclosure import mark_for
 # (or None for the meeting-level sections) and returns Markdown lines.
 ItemSection = Callable[[MeetingRecord, AgendaItem], list[str]]
 MeetingSection = Callable[[MeetingRecord], list[str]]
-ITEM_SECTIONS: list[ItemSection] = []
+
+
+def actions_section(record: MeetingRecord, item: AgendaItem) -> list[str]:
+    """The actions raised under `item`, as the minutes write them: "Action Lars: ..."."""
+    from actions.models import ActionItem
+
+    actions = ActionItem.objects.filter(item=item).prefetch_related("owners").order_by("pk")
+    lines = [
+        f"Action {action.owner_names}: {safe_text(action.description)}"
+        + (" (done)" if action.status == "done" else "")
+        for action in actions
+    ]
+    if not lines:
+        return []
+    return ["### Actions", "", *(f"- {line}" for line in lines), ""]
+
+
+ITEM_SECTIONS: list[ItemSection] = [actions_section]
 CLOSING_SECTIONS: list[MeetingSection] = []
 
 ROLE_WORDS = {

@@ -35,7 +35,9 @@ def meeting(cast):
         meeting=meeting, position=2, title="New member news", embargo_until=EMBARGO_ENDS
     )
     attend(meeting, cast.alice, cast.victor, cast.greta, cast.nora, actor=cast.alice)
-    meeting = meeting_services.meeting_start(meeting=meeting, actor=cast.alice)
+    meeting = meeting_services.meeting_start(
+        meeting=meeting, actor=cast.alice, at=meeting.starts_at
+    )
     public.meeting = meeting
     meeting_services.note_record(
         item=public, text=f"Victor: {PUBLIC_WORDS}", author=cast.alice, at=meeting.started_at

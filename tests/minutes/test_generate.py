@@ -91,7 +91,9 @@ def test_apologies_guests_and_late_arrivals_are_named(cast):
     meeting_services.attendance_mark(
         meeting=meeting, person=cast.ivan, status=AttendanceStatus.APOLOGIES, actor=cast.alice
     )
-    meeting = meeting_services.meeting_start(meeting=meeting, actor=cast.alice)
+    meeting = meeting_services.meeting_start(
+        meeting=meeting, actor=cast.alice, at=meeting.starts_at
+    )
     meeting_services.attendance_mark(
         meeting=meeting,
         person=cast.greta,
