@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -164,7 +165,12 @@ def revision_compare(request: HttpRequest, reader: Reader, meeting_id: int) -> H
     require_board(reader)
     minutes = get_minutes_for(reader, meeting_id)
     numbers = []
-    for key in ("a", "b"):
+    if "a" not in request.GET and "b" not in request.GET:
+        # Nothing chosen yet: the first revision against the latest, the whole story of changes.
+        span = minutes.revisions.aggregate(first=Min("number"), last=Max("number"))
+        if span["first"] is not None:
+            numbers = [span["first"], span["last"]]
+    for key in ("a", "b") if not numbers else ():
         value = request.GET.get(key, "")
         if not value.isascii() or not value.isdigit():
             return render(

@@ -51,7 +51,8 @@ def attend(meeting, *people, actor=None, at=None):
 
 
 def started_meeting(board, *, with_items=1, actor=None, at=None):
-    meeting = MeetingFactory(board=board)
+    # Started when it was scheduled: starting far from the schedule asks to confirm.
+    meeting = MeetingFactory(board=board, **({"starts_at": at} if at else {}))
     for index in range(with_items):
         AgendaItemFactory(meeting=meeting, position=index + 1, title=f"Item {index + 1}")
     return services.meeting_start(meeting=meeting, actor=actor, at=at or meeting.starts_at)

@@ -51,8 +51,15 @@ def test_revisions_are_for_the_board_only(cast, client_for, published):
 
 
 def test_comparing_needs_two_revision_numbers(cast, client_for, draft):
-    for query in ({}, {"a": "x", "b": "1"}, {"a": "١", "b": "1"}):
+    for query in ({"a": "1"}, {"a": "x", "b": "1"}, {"a": "١", "b": "1"}):
         response = client_for(cast.sam).get(minutes_url(draft, "revision_compare", **query))
         assert response.status_code == 422 and "Choose two revisions" in response.text
     missing = client_for(cast.sam).get(minutes_url(draft, "revision_compare", a=1, b=99))
     assert missing.status_code == 404
+
+
+def test_comparing_with_nothing_chosen_shows_the_first_against_the_latest(cast, client_for, draft):
+    response = client_for(cast.sam).get(minutes_url(draft, "revision_compare"))
+    assert response.status_code == 200
+    assert response.context["comparison"].older.number == 1
+    assert response.context["comparison"].newer.number == draft.revisions.count()

@@ -15,8 +15,8 @@ def test_demo_pages_and_htmx_run_with_nothing_blocked(new_page, live_server):
     call_command("demo", no_serve=True)
     board = Board.objects.get()
     sarah = User.objects.get(email="sarah.conway@demo.boardroom.example")
-    record = Meeting.objects.get(board=board, status=MeetingStatus.ADJOURNED)
-    upcoming = Meeting.objects.get(board=board, status=MeetingStatus.SCHEDULED)
+    record = Meeting.objects.get(board=board, title="May 2014")
+    upcoming = Meeting.objects.filter(board=board, status=MeetingStatus.SCHEDULED).first()
     page = new_page(sarah)
     blocked: list[str] = []
     page.on(
