@@ -288,7 +288,7 @@ class PaymentForm(Form):
         return cleaned
 
 
-class PutToBoardForm(forms.Form):
+class PutToBoardForm(Form):
     """Put a request to the board as a motion: in a meeting, or by ballot."""
 
     amount = amount_field("Approve up to", minimum="0.01")

@@ -16,7 +16,15 @@ class DeadlineField(forms.DateTimeField):
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class MotionForm(forms.Form):
+class Form(forms.Form):
+    """Labels without a trailing colon, as everywhere else in Boardroom."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class MotionForm(Form):
     text = forms.CharField(
         label="Motion",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -106,7 +114,7 @@ class MotionForm(forms.Form):
         )
 
 
-class VoteForm(forms.Form):
+class VoteForm(Form):
     choice = forms.ChoiceField(
         choices=Choice.choices,
         error_messages={
@@ -117,13 +125,13 @@ class VoteForm(forms.Form):
     dissent = forms.BooleanField(required=False)
 
 
-class CountsForm(forms.Form):
+class CountsForm(Form):
     votes_for = forms.IntegerField(label="For", min_value=0, max_value=10000)
     votes_against = forms.IntegerField(label="Against", min_value=0, max_value=10000)
     votes_abstain = forms.IntegerField(label="Abstaining", min_value=0, max_value=10000, initial=0)
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(Form):
     closes_at = DeadlineField(label="Deadline")
 
     def clean_closes_at(self):
@@ -133,7 +141,7 @@ class DeadlineForm(forms.Form):
         return value
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(Form):
     text = forms.CharField(label="Corrected wording", widget=forms.Textarea(attrs={"rows": 3}))
     reason = forms.CharField(label="Why the record is corrected", max_length=500)
 
