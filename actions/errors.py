@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from meetings.errors import DomainError
+from governance.exceptions import DomainError
 
 
 class ActionRefused(DomainError):

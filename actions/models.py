@@ -197,7 +197,7 @@ class ActionUpdate(models.Model):
     @property
     def changes(self) -> list[str]:
         """What the update changed, in words: 'Open → Done', 'Due 3 Jun → 10 Jun'."""
-        from governance.templatetags.boardroom import short_day
+        from governance.formatting import short_day
 
         said = []
         if self.status:

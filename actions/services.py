@@ -17,8 +17,8 @@ from django.utils import timezone
 from actions.errors import ActionClosed, ActionRefused, NotAllowed, NothingToUpdate, UnknownOwner
 from actions.models import UNFINISHED, ActionItem, ActionStatus, ActionUpdate
 from governance import audit
+from governance.formatting import day
 from governance.models import Board, Seat, User, standing_of
-from governance.templatetags.boardroom import day
 from meetings.access import can_record
 from meetings.models import AgendaItem, Meeting, MeetingStatus
 from meetings.services import meeting_changed, meeting_lock_for_change

@@ -29,15 +29,12 @@ from budget.models import (
 )
 from budget.money import LARGEST_AMOUNT, ZERO, Money, is_known_currency, to_cents
 from governance import audit
+from governance.exceptions import DomainError
 from governance.models import Board, Organisation
 
 
-class BudgetError(Exception):
+class BudgetError(DomainError):
     """A budget rule said no; the message says why, in words a board officer reads."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class YearClosed(BudgetError):

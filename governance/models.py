@@ -581,7 +581,11 @@ class AuditEntry(models.Model):
     or fall together.
     """
 
-    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="audit_entries")
+    # PROTECT: a board with a history cannot be deleted out from under its audit log. Null for
+    # changes that belong to no one board (a person's own name, say).
+    board = models.ForeignKey(
+        Board, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
+    )
     actor = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
     )
@@ -590,6 +594,9 @@ class AuditEntry(models.Model):
     target_id = models.CharField(max_length=40, blank=True)
     summary = models.CharField(max_length=300)
     data = models.JSONField(default=dict, blank=True)
+    changes = models.JSONField(
+        default=dict, blank=True, help_text="Each changed field: [before, after]."
+    )
     at = models.DateTimeField(default=django_timezone.now, db_index=True)
 
     class Meta:

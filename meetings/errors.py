@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from governance.exceptions import DomainError
+
 if TYPE_CHECKING:
     from meetings.models import Attendance
-
-
-class DomainError(Exception):
-    """A rule of the board refused the change; `message` says why, in the board's words."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class MeetingNotOpen(DomainError):

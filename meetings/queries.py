@@ -165,7 +165,7 @@ def quorum_timeline(
 
 def describe_quorum_timeline(changes: list[QuorumChange]) -> str:
     """'Quorate from 16:00 BST', 'Quorate from 16:12 BST to 17:20 BST', in the viewer's zone."""
-    from governance.templatetags.boardroom import when
+    from governance.formatting import when
 
     if not changes:
         return ""

@@ -60,7 +60,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from meetings.errors import DomainError
+from governance.exceptions import DomainError
 from meetings.models import AgendaItem, Meeting
 
 # -- Who is looking ------------------------------------------------------------------------------

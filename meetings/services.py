@@ -15,8 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from governance import audit
+from governance.formatting import day, when
 from governance.models import REPRESENTATIVE_ROLES, Board, seats_on
-from governance.templatetags.boardroom import day, when
 from meetings.errors import (
     ApologiesRefused,
     EmptyNote,

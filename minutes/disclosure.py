@@ -54,7 +54,7 @@ class Restriction:
         return is_public_at(board_only=self.board_only, embargo_until=self.until, at=at)
 
     def label(self, at: dt.datetime) -> str:
-        from governance.templatetags.boardroom import when
+        from governance.formatting import when
 
         if self.board_only:
             return "Board only" if self.readable else "Board only (the mark could not be read)"

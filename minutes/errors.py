@@ -1,6 +1,6 @@
 """What can go wrong with minutes, each said so a person can act on it."""
 
-from meetings.errors import DomainError
+from governance.exceptions import DomainError
 
 
 class MinutesError(DomainError):

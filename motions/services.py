@@ -18,8 +18,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from governance import audit
+from governance.formatting import when
 from governance.models import Board, seats_on
-from governance.templatetags.boardroom import when
 from meetings.models import AgendaItem, ItemKind, Meeting
 from meetings.queries import quorum_of, vote_holders_at
 from meetings.services import (

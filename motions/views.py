@@ -12,9 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance.access import get_board_for
+from governance.exceptions import DomainError
 from governance.models import Board, User, seats_on
 from meetings.access import can_record
-from meetings.errors import DomainError
 from meetings.models import AgendaItem, Meeting
 from meetings.queries import vote_holders_at
 from motions import services
