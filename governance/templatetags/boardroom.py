@@ -5,15 +5,15 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from governance import formatting
+from governance.formatting import day, money, relative, short_day, when
 
 register = template.Library()
 
-register.filter("when", formatting.when)
-register.filter("day", formatting.day)
-register.filter("short_day", formatting.short_day)
-register.filter("relative", formatting.relative)
-register.filter("money", formatting.money)
+register.filter("when", when)
+register.filter("day", day)
+register.filter("short_day", short_day)
+register.filter("relative", relative)
+register.filter("money", money)
 
 
 @register.simple_tag
