@@ -6,4 +6,7 @@ class MinutesConfig(AppConfig):
     verbose_name = "Minutes"
 
     def ready(self) -> None:
-        from minutes import cards  # noqa: F401  (registers the dashboard card)
+        from minutes import (
+            cards,  # noqa: F401  (registers the dashboard card)
+            sections,  # noqa: F401  (motions and the action summary in generated minutes)
+        )

@@ -32,11 +32,8 @@ def actions_section(record: MeetingRecord, item: AgendaItem) -> list[str]:
     from actions.models import ActionItem
 
     actions = ActionItem.objects.filter(item=item).prefetch_related("owners").order_by("pk")
-    lines = [
-        f"Action {action.owner_names}: {safe_text(action.description)}"
-        + (" (done)" if action.status == "done" else "")
-        for action in actions
-    ]
+    # What the meeting decided, not how the action stands now: that is the next summary's job.
+    lines = [f"Action {action.owner_names}: {safe_text(action.description)}" for action in actions]
     if not lines:
         return []
     return ["### Actions", "", *(f"- {line}" for line in lines), ""]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from actions import demo as actions_demo
 from governance.demo import load_board
 from meetings import demo as meetings_demo
 from meetings.models import Meeting
@@ -30,6 +31,7 @@ MAY_SECTIONS = [
     "## Budget Update",
     "## Approve spending for Xen Project Hackathon",
     "## Xen Project 4.4 Retrospective",
+    "## Action summary from the previous meeting",
 ]
 
 
@@ -37,6 +39,7 @@ MAY_SECTIONS = [
 def may(db):
     board = load_board()
     meetings_demo.load(board)
+    actions_demo.load(board)  # April's actions, for the action summary at the end
     return Meeting.objects.get(board=board, title="May 2014")
 
 
