@@ -76,6 +76,8 @@ def get_minutes_for(reader: Reader, meeting_id: int) -> Minutes:
         "approved_by",
         "published_by",
         "approval_meeting",
+        "approval_motion__board",
+        "approval_motion__meeting",
     ).filter(meeting__board=reader.board)
     if not reader.is_board:
         queryset = queryset.published()

@@ -7,6 +7,7 @@ class MinutesConfig(AppConfig):
 
     def ready(self) -> None:
         from minutes import (
+            approvals,  # noqa: F401  (a carried motion approves the minutes put to it)
             cards,  # noqa: F401  (registers the dashboard card)
             sections,  # noqa: F401  (motions and the action summary in generated minutes)
         )

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from governance.models import Board
 from meetings.models import Meeting
+from motions.models import Status as MotionStatus
 
 
 class MinutesStatus(models.TextChoices):
@@ -87,6 +88,15 @@ class Minutes(models.Model):
         editable=False,
         help_text="The meeting at which a motion approved them.",
     )
+    approval_motion = models.ForeignKey(
+        "motions.Motion",
+        on_delete=models.PROTECT,
+        related_name="minutes_to_approve",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The motion or ballot the minutes were put to; its carrying approves them.",
+    )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -127,6 +137,15 @@ class Minutes(models.Model):
     @property
     def title(self) -> str:
         return f"Minutes of {self.meeting.title}"
+
+    @property
+    def motion_pending(self) -> bool:
+        """Put to the board by a motion or ballot that is not decided yet."""
+        return self.approval_motion_id is not None and self.approval_motion.status in (
+            MotionStatus.DRAFT,
+            MotionStatus.OPEN,
+            MotionStatus.TABLED,
+        )
 
     @property
     def is_draft(self) -> bool:

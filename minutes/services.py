@@ -268,23 +268,48 @@ def minutes_approve(
             raise InvalidRevision(
                 "Name the motion or ballot that approved the minutes, and its tally."
             )
-        if approval_meeting is not None and (
-            approval_meeting.board_id != board.pk
-            or approval_meeting.starts_at <= minutes.meeting.starts_at
-        ):
-            raise InvalidRevision("Minutes are approved at a later meeting of the same board.")
     else:
         raise InvalidRevision("Choose how the minutes were approved.")
+    return approve_locked(
+        minutes,
+        actor=actor,
+        method=method,
+        reference=reference,
+        approval_meeting=approval_meeting,
+        at=at,
+    )
+
+
+def approve_locked(
+    minutes: Minutes,
+    *,
+    actor,
+    method: str,
+    reference: str,
+    approval_meeting: Meeting | None,
+    motion=None,
+    at: dt.datetime | None = None,
+) -> Minutes:
+    """Approve minutes already locked by the caller, whose right to approve is settled: a
+    person's by `minutes_approve`, a carried motion's by `minutes.approvals`."""
+    if approval_meeting is not None and (
+        approval_meeting.board_id != minutes.meeting.board_id
+        or approval_meeting.starts_at <= minutes.meeting.starts_at
+    ):
+        raise InvalidRevision("Minutes are approved at a later meeting of the same board.")
     if not minutes.is_circulated:
         if minutes.is_approved:
             raise BadTransition("These minutes are already approved.")
         raise BadTransition("Circulate the minutes to the board before they are approved.")
+    before = audit.snapshot(minutes)
     minutes.status = MinutesStatus.APPROVED
     minutes.approved_at = _now(at)
-    minutes.approved_by = actor
+    minutes.approved_by = actor if getattr(actor, "is_authenticated", False) else None
     minutes.approval_method = method
     minutes.approval_reference = reference[:300]
     minutes.approval_meeting = approval_meeting
+    if motion is not None:
+        minutes.approval_motion = motion
     minutes.save(
         update_fields=[
             "status",
@@ -293,14 +318,17 @@ def minutes_approve(
             "approval_method",
             "approval_reference",
             "approval_meeting",
+            "approval_motion",
         ]
     )
-    _audit(
-        minutes,
+    audit.record(
+        board=minutes.meeting.board,
         actor=actor,
         action="minutes.approve",
+        target=minutes,
         summary=f"Approved {minutes.title} ({ApprovalMethod(method).label.lower()})",
         data={"method": method, "reference": reference},
+        changes=audit.changes_between(before, audit.snapshot(minutes)),
     )
     return minutes
 

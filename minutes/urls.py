@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:meeting_id>/revisions/compare/", views.revision_compare, name="revision_compare"),
     path("<int:meeting_id>/circulate/", views.minutes_circulate, name="minutes_circulate"),
     path("<int:meeting_id>/approve/", views.minutes_approve, name="minutes_approve"),
+    path("<int:meeting_id>/put-to-board/", views.minutes_put_to_board, name="minutes_put_to_board"),
     path("<int:meeting_id>/publish/", views.minutes_publish, name="minutes_publish"),
     path("<int:meeting_id>/comments/", views.comment_add, name="comment_add"),
     path(

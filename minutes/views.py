@@ -20,7 +20,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meetings.models import Meeting
-from minutes import services
+from minutes import approvals, services
 from minutes.access import (
     LoginNeeded,
     Reader,
@@ -32,7 +32,7 @@ from minutes.access import (
 )
 from minutes.disclosure import markdown_for, problems, render_html
 from minutes.errors import MinutesError, MinutesNotAllowed
-from minutes.forms import ApprovalForm, CommentForm, RevisionForm
+from minutes.forms import ApprovalForm, CommentForm, PutToBoardForm, RevisionForm
 from minutes.models import ApprovalMethod, Comment, Minutes
 from minutes.queries import (
     comments_of,
@@ -95,6 +95,7 @@ def _detail_context(request: HttpRequest, reader: Reader, minutes: Minutes, **ex
             context.setdefault("comment_form", CommentForm())
         if reader.is_officer and minutes.is_circulated:
             context.setdefault("approval_form", _approval_form(reader, minutes))
+            context.setdefault("put_form", _put_form(reader, minutes))
             context["chair_may_approve"] = services.chair_may_approve(reader.board)
     context.update(extra)
     return context
@@ -108,6 +109,15 @@ def _approval_form(reader: Reader, minutes: Minutes, data=None) -> ApprovalForm:
             c for c in ApprovalMethod.choices if c[0] != ApprovalMethod.CHAIR
         ]
     return form
+
+
+def _put_form(reader: Reader, minutes: Minutes, data=None) -> PutToBoardForm:
+    later = (
+        Meeting.objects.of_board(reader.board)
+        .filter(starts_at__gt=minutes.meeting.starts_at, adjourned_at__isnull=True)
+        .order_by("starts_at")
+    )
+    return PutToBoardForm(data, meetings=list(later[:12]))
 
 
 @with_reader
@@ -308,6 +318,29 @@ def minutes_approve(request: HttpRequest, reader: Reader, meeting_id: int) -> Ht
     except MinutesError as error:
         return _refused(request, reader, minutes, error, approval_form=form)
     messages.success(request, f"{minutes.title} are approved. Publish them when ready.")
+    return redirect(minutes.get_absolute_url())
+
+
+@with_reader
+@require_POST
+def minutes_put_to_board(request: HttpRequest, reader: Reader, meeting_id: int) -> HttpResponse:
+    """Put circulated minutes to a later meeting as a motion, or to a ballot."""
+    require_board(reader)
+    minutes = get_minutes_for(reader, meeting_id)
+    form = _put_form(reader, minutes, request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, reader, minutes, put_form=form)
+        return render(request, DETAIL, context, status=422)
+    try:
+        motion = approvals.minutes_put_to_board(
+            minutes=minutes,
+            actor=request.user,
+            meeting=form.meeting,
+            closes_at=form.cleaned_data.get("closes_at") if form.meeting is None else None,
+        )
+    except MinutesError as error:
+        return _refused(request, reader, minutes, error, put_form=form)
+    messages.success(request, f"Put to the board: “{motion.title}”. Its carrying approves them.")
     return redirect(minutes.get_absolute_url())
 
 

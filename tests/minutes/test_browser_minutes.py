@@ -1,7 +1,11 @@
-"""Browser journey: the secretary edits the draft and circulates it; a member comments; the chair
-approves; the secretary publishes; an anonymous visitor reads the minutes and downloads the PDF."""
+"""Browser journey: the secretary edits the draft and circulates it; a member comments; the
+secretary puts the minutes to a ballot, a member votes and the chair closes it, which approves
+them; the secretary publishes; an anonymous visitor reads the minutes and downloads the PDF."""
+
+import datetime as dt
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from minutes.models import Comment, Minutes
@@ -10,7 +14,7 @@ from tests.minutes.conftest import BOARD_ONLY_WORDS, EMBARGOED_WORDS, PUBLIC_WOR
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_minutes_from_draft_to_public_pdf(cast, new_page, live_server, draft, chair_approves):
+def test_minutes_from_draft_to_public_pdf(cast, new_page, live_server, draft):
     url = live_server.url + minutes_url(draft)
 
     secretary = new_page(cast.sam)
@@ -35,11 +39,23 @@ def test_minutes_from_draft_to_public_pdf(cast, new_page, live_server, draft, ch
     member.get_by_role("button", name="Send comment").click()
     expect(member.locator("#comments")).to_contain_text("Agreed, with thanks to Sam.")
 
+    secretary.goto(url)
+    secretary.get_by_label("Decided").select_option("ballot")
+    deadline = timezone.localtime(timezone.now() + dt.timedelta(days=7), cast.board.zone)
+    secretary.get_by_label("Ballot deadline").fill(f"{deadline:%Y-%m-%dT%H:%M}")
+    secretary.get_by_role("button", name="Put the minutes to the board").click()
+    expect(secretary.locator(".messages")).to_contain_text("Put to the board")
+    ballot = secretary.get_by_role("link", name="Approve the minutes of March 2024 as circulated")
+    ballot_url = live_server.url + ballot.get_attribute("href")
+
+    member.goto(ballot_url)
+    member.get_by_role("button", name="For").click()
     chair = new_page(cast.alice)
-    chair.goto(url)
-    chair.get_by_label("Approved").select_option("chair")
-    chair.get_by_role("button", name="Approve the minutes").click()
+    chair.goto(ballot_url)
+    chair.get_by_role("button", name="Close the ballot now and count").click()
+    chair.get_by_role("link", name="Minutes of March 2024 (approved)").click()
     expect(chair.locator(".minutes-steps")).to_contain_text("approved")
+    expect(chair.locator(".minutes-steps")).to_contain_text("by ballot closing")
 
     secretary.goto(url)
     secretary.get_by_role("button", name="Publish the minutes").click()
