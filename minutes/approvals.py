@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance import audit
-from meetings.models import Meeting
+from meetings.models import AgendaItem, Meeting
 from minutes import services
 from minutes.errors import BadTransition, InvalidRevision
 from minutes.models import ApprovalMethod, Minutes, MinutesStatus
@@ -35,10 +35,13 @@ def minutes_put_to_board(
     minutes: Minutes,
     actor,
     meeting: Meeting | None = None,
+    item: AgendaItem | None = None,
+    method: str = Method.WITHOUT_OBJECTION,
     closes_at: dt.datetime | None = None,
 ) -> Motion:
-    """Put circulated minutes to the board: a motion on a later meeting's agenda (under a new
-    decision item), or a ballot open until `closes_at`. The motion carrying approves them."""
+    """Put circulated minutes to the board: a motion on a later meeting's agenda (under `item`,
+    or a new decision item), decided by `method`; or a ballot open until `closes_at`. The motion
+    carrying approves them."""
     minutes = services._locked(minutes)
     board = minutes.meeting.board
     services.require_officer(actor, board)
@@ -58,13 +61,14 @@ def minutes_put_to_board(
         raise InvalidRevision("Minutes are approved at a later meeting of the same board.")
     details = MotionDetails(
         text=motion_text_for(minutes),
-        method=Method.BALLOT if meeting is None else Method.WITHOUT_OBJECTION,
+        method=Method.BALLOT if meeting is None else method,
         closes_at=closes_at if meeting is None else None,
     )
     try:
         motion = motion_services.motion_create(
             board=board,
             meeting=meeting,
+            item=item if meeting is not None else None,
             details=details,
             actor=actor,
             agenda_title=f"Approve the minutes of {minutes.meeting.title}" if meeting else "",

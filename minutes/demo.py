@@ -14,8 +14,10 @@ from governance.models import Board, User
 from meetings import services as meeting_services
 from meetings.demo import LONDON, MAY_2014_START
 from meetings.models import AttendanceStatus, ItemKind, Meeting
-from minutes import services
+from minutes import approvals, services
 from minutes.models import ApprovalMethod, Minutes, MinutesPolicy
+from motions import services as motion_services
+from motions.models import Method
 
 APRIL_2014_START = dt.datetime(2014, 4, 17, 16, 0, tzinfo=LONDON)
 JUNE_2014_START = dt.datetime(2014, 6, 19, 16, 0, tzinfo=LONDON)
@@ -59,14 +61,25 @@ def load(board: Board) -> None:
     april = _meeting(board, "April 2014") or _short_meeting(
         board, people, "April 2014", APRIL_2014_START, "Minutes of the March 2014 meeting"
     )
-    june = _meeting(board, "June 2014") or _short_meeting(
-        board, people, "June 2014", JUNE_2014_START, "Minutes of the May 2014 meeting"
-    )
     if not Minutes.objects.filter(meeting=april).exists():
         load_april_minutes(april, people)
     may = Meeting.objects.filter(board=board, starts_at=MAY_2014_START).first()
+    june = _meeting(board, "June 2014")
     if may is not None and not Minutes.objects.filter(meeting=may).exists():
+        if june is None:
+            june = _short_meeting(
+                board,
+                people,
+                "June 2014",
+                JUNE_2014_START,
+                "Minutes of the May 2014 meeting",
+                hold=False,
+            )
         load_may_minutes(may, june, people)
+    if june is None:
+        _short_meeting(
+            board, people, "June 2014", JUNE_2014_START, "Minutes of the May 2014 meeting"
+        )
 
 
 def _meeting(board: Board, title: str) -> Meeting | None:
@@ -75,8 +88,16 @@ def _meeting(board: Board, title: str) -> Meeting | None:
 
 @transaction.atomic
 def _short_meeting(
-    board: Board, people: dict[str, User], title: str, starts_at: dt.datetime, item: str
+    board: Board,
+    people: dict[str, User],
+    title: str,
+    starts_at: dt.datetime,
+    item: str,
+    *,
+    hold: bool = True,
 ) -> Meeting:
+    """A one-item meeting approving the previous minutes, scheduled with its attendance and,
+    if `hold`, held and adjourned (else `_hold` holds it once the minutes are put to it)."""
     chair = people["Lars Kurth"]
     meeting = meeting_services.meeting_schedule(
         board=board,
@@ -97,6 +118,13 @@ def _short_meeting(
             meeting_services.attendance_mark(
                 meeting=meeting, person=people[name], status=AttendanceStatus.PRESENT, actor=chair
             )
+    return _hold(meeting, people, item) if hold else meeting
+
+
+def _hold(meeting: Meeting, people: dict[str, User], item: str, *, motion=None) -> Meeting:
+    """Start the meeting two minutes late, take the minutes item (recording the motion put to
+    it, carried 9–0–0, if there is one) and adjourn at 16:55."""
+    chair, starts_at = people["Lars Kurth"], meeting.starts_at
     meeting = meeting_services.meeting_start(
         meeting=meeting, actor=chair, at=starts_at + dt.timedelta(minutes=2)
     )
@@ -114,6 +142,10 @@ def _short_meeting(
         attribute=False,
         at=starts_at + dt.timedelta(minutes=6),
     )
+    if motion is not None:
+        motion_services.motion_record(
+            motion=motion, actor=chair, counts=(9, 0, 0), at=starts_at + dt.timedelta(minutes=7)
+        )
     return meeting_services.meeting_adjourn(
         meeting=meeting, actor=chair, at=starts_at + dt.timedelta(minutes=55)
     )
@@ -168,14 +200,25 @@ def load_may_minutes(may: Meeting, june: Meeting, people: dict[str, User]) -> Mi
     )
     services.minutes_apply_correction(comment=comment, actor=sarah, at=at(22, 5, 11, 0))
     minutes.refresh_from_db()
-    services.minutes_approve(
-        minutes=minutes,
-        actor=sarah,
-        method=ApprovalMethod.MOTION,
-        reference="Motion at the June 2014 meeting to approve the May 2014 minutes: carried 9–0–0",
-        approval_meeting=june,
-        at=JUNE_2014_START + dt.timedelta(minutes=6),
-    )
+    if june.is_adjourned:  # a June meeting of an older demo: the approval by reference
+        services.minutes_approve(
+            minutes=minutes,
+            actor=sarah,
+            method=ApprovalMethod.MOTION,
+            reference="Motion at the June 2014 meeting to approve the May 2014 minutes: "
+            "carried 9–0–0",
+            approval_meeting=june,
+            at=JUNE_2014_START + dt.timedelta(minutes=7),
+        )
+    else:  # put on June's agenda; its carrying there approves them
+        motion = approvals.minutes_put_to_board(
+            minutes=minutes,
+            actor=sarah,
+            meeting=june,
+            item=june.items.in_order().first(),
+            method=Method.COUNTS,
+        )
+        _hold(june, people, "Minutes of the May 2014 meeting", motion=motion)
     services.minutes_publish(minutes=minutes, actor=sarah, at=at(20, 6, 9, 0))
     minutes.refresh_from_db()
     services.minutes_revise(

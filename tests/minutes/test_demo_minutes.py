@@ -29,6 +29,11 @@ def test_demo_minutes_are_approved_published_and_revised(demo):
     assert april.status == may.status == MinutesStatus.PUBLISHED
     assert april.approval_method == "chair"
     assert may.approval_method == "motion" and may.approval_meeting.title == "June 2014"
+    # Approved by a real motion on June's agenda, carried 9–0–0 there, and linked.
+    assert may.approval_motion.item.meeting == may.approval_meeting
+    assert may.approval_motion.item.title == "Minutes of the May 2014 meeting"
+    assert (may.approval_motion.votes_for, may.approval_motion.votes_against) == (9, 0)
+    assert may.approval_reference.endswith("carried at June 2014 (9–0–0)")
     revisions = list(may.revisions.order_by("number"))
     assert len(revisions) >= 3
     assert revisions[-1].is_after_publication and revisions[-1].reason
