@@ -82,7 +82,8 @@ def _stored(instance: models.Model) -> models.Model | None:
     """The row as the database holds it, locked until the transaction ends (None: new)."""
     if instance.pk is None:
         return None
-    return type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
+    model = instance._meta.model  # not type(): request.user is a lazy wrapper
+    return model._default_manager.select_for_update().filter(pk=instance.pk).first()
 
 
 def _written(
