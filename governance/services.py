@@ -170,27 +170,26 @@ def deletion_refusal(instance: models.Model) -> str:
 
 
 def _deleted(instance: models.Model, *, actor, board: Board | None, noun: str, fields=None):
+    """Delete `instance` unless the record refers to it; the entry, written first (the same
+    transaction either keeps both or neither), still names the row that is gone."""
     refusal = deletion_refusal(instance)
     if refusal:
         raise RecordInUse(refusal)
-    before = audit.snapshot(instance, fields)
-    target_id, label = instance.pk, str(instance)
+    audit.record(
+        board=board,
+        actor=actor,
+        action=f"{noun}.delete",
+        target=instance,
+        summary=f"Deleted the {noun} {instance}.",
+        changes=audit.changes_between(audit.snapshot(instance, fields), {}),
+    )
     try:
         with transaction.atomic():
             instance.delete()
     except (ProtectedError, RestrictedError) as error:
-        raise RecordInUse(f"{label} cannot be deleted: the board's record refers to it.") from (
+        raise RecordInUse(f"{instance} cannot be deleted: the board's record refers to it.") from (
             error
         )
-    entry = audit.record(
-        board=board,
-        actor=actor,
-        action=f"{noun}.delete",
-        summary=f"Deleted the {noun} {label}.",
-        changes=audit.changes_between(before, {}),
-        data={"id": target_id},
-    )
-    return entry
 
 
 # -- Boards ---------------------------------------------------------------------------------------
