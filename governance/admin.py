@@ -1,5 +1,6 @@
 """The admin is the secretary's tool: seats are reconciled here, under boards and organisations."""
 
+from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
@@ -7,7 +8,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -88,6 +89,22 @@ class RecordInlineFormSet(BaseInlineFormSet):
             raise ValidationError(refusals)
 
 
+class SeatRowForm(forms.ModelForm):
+    """A seat row under a parent being added: the parent has no id yet, so constraints on the
+    link to it (a representative sits for an organisation) wait for the service, which checks
+    them once the parent is saved."""
+
+    def validate_constraints(self):
+        exclude = self._get_validation_exclusions()
+        for name, field in self.fields.items():
+            if isinstance(field, InlineForeignKeyField) and field.parent_instance.pk is None:
+                exclude.add(name)
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
 class SeatInlineFormSet(RecordInlineFormSet):
     """Seats saved together are checked together: against each other, not only against what is
     stored (two new voting seats for one organisation are refused here, on the form)."""
@@ -154,6 +171,7 @@ class CurrentSeatFilter(admin.SimpleListFilter):
 
 class SeatInline(admin.TabularInline):
     model = Seat
+    form = SeatRowForm
     formset = SeatInlineFormSet
     extra = 0
     autocomplete_fields = ["person", "organisation"]
