@@ -1,11 +1,18 @@
 """The admin is the secretary's tool: seats are reconciled here, under boards and organisations."""
 
+import copy
+import functools
+
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    UserChangeForm,
+)
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
@@ -325,6 +332,19 @@ class UserEditForm(UserChangeForm):
         fields = "__all__"
 
 
+class PasswordForm(AdminPasswordChangeForm):
+    """The admin's password form, saving through the service so the change is audited."""
+
+    def __init__(self, user, *args, actor=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.actor = actor
+
+    def save(self, commit=True):
+        usable = self.cleaned_data.get("set_usable_password", True)
+        password = self.cleaned_data["password1"] if usable else None
+        return services.person_set_password(person=self.user, password=password, actor=self.actor)
+
+
 class PersonSeatInline(SeatInline):
     fk_name = "person"
     autocomplete_fields = ["board", "organisation"]
@@ -365,6 +385,23 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
     @staticmethod
     def service_save(person, actor):
         return services.person_save(person=person, actor=actor)
+
+    def user_change_password(self, request, id, form_url=""):
+        # The form needs the actor; a copy of this admin carries it for this request only.
+        for_request = copy.copy(self)
+        for_request.change_password_form = functools.partial(PasswordForm, actor=request.user)
+        return BaseUserAdmin.user_change_password(for_request, request, id, form_url)
+
+    def save_related(self, request, form, formsets, change):
+        if "groups" in form.cleaned_data:
+            services.person_set_access(
+                person=form.instance,
+                groups=form.cleaned_data["groups"],
+                permissions=form.cleaned_data.get("user_permissions", []),
+                actor=request.user,
+            )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @staticmethod
     def service_delete(person, actor):

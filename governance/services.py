@@ -302,6 +302,36 @@ def person_set_password(*, person: User, password: str | None, actor) -> User:
 
 
 @transaction.atomic
+def person_set_access(*, person: User, groups: Iterable, permissions: Iterable, actor) -> User:
+    """The person's admin groups and permissions, audited by name before and after."""
+    User.objects.select_for_update().filter(pk=person.pk).exists()
+    groups, permissions = list(groups), list(permissions)
+
+    def named() -> dict[str, list[str]]:
+        return {
+            "groups": sorted(group.name for group in person.groups.all()),
+            "user_permissions": sorted(
+                permission.codename for permission in person.user_permissions.all()
+            ),
+        }
+
+    before = named()
+    person.groups.set(groups)
+    person.user_permissions.set(permissions)
+    changes = audit.changes_between(before, named())
+    if changes:
+        audit.record(
+            board=None,
+            actor=actor,
+            action="person.access",
+            target=person,
+            summary=f"Changed the admin groups or permissions of {person}.",
+            changes=changes,
+        )
+    return person
+
+
+@transaction.atomic
 def person_end(*, person: User, actor) -> User:
     """The person can no longer sign in; their seats and history stay."""
     return person_update(person=person, is_active=False, actor=actor)

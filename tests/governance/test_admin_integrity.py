@@ -242,6 +242,37 @@ def test_person_name_and_email_changed_in_the_admin_are_audited(cast, secretary)
     assert entry.target_id == str(cast.victor.pk) and entry.actor == cast.sam
 
 
+def test_person_admin_groups_changed_in_the_admin_are_audited(cast, secretary):
+    from django.contrib.auth.models import Group
+
+    officers = Group.objects.create(name="Officers")
+    url = reverse("admin:governance_user_change", args=[cast.victor.pk])
+    data = form_data(secretary.get(url))
+    data["groups"] = [str(officers.pk)]
+    assert secretary.post(url, data).status_code == 302
+    entry = AuditEntry.objects.get(action="person.access")
+    assert entry.changes == {"groups": [[], ["Officers"]]}
+    assert list(cast.victor.groups.all()) == [officers]
+
+
+def test_password_set_in_the_admin_is_audited_without_the_password(cast, secretary):
+    url = reverse("admin:auth_user_password_change", args=[cast.victor.pk])
+    response = secretary.post(
+        url,
+        {
+            "usable_password": "true",
+            "password1": "a fresh long passphrase",
+            "password2": "a fresh long passphrase",
+        },
+    )
+    assert response.status_code == 302
+    cast.victor.refresh_from_db()
+    assert cast.victor.check_password("a fresh long passphrase")
+    entry = AuditEntry.objects.get(action="person.password")
+    assert entry.actor == cast.sam and entry.target_id == str(cast.victor.pk)
+    assert "passphrase" not in str(entry.changes) + str(entry.data) + entry.summary
+
+
 def test_person_added_in_the_admin_is_audited_without_the_password(cast, secretary):
     url = reverse("admin:governance_user_add")
     data = form_data(secretary.get(url))
