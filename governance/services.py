@@ -71,6 +71,16 @@ def _invalid(error: ValidationError, kind: type[InvalidRecord] = InvalidRecord) 
     return kind(" ".join(messages), errors)
 
 
+def _assign(instance: models.Model, changes: dict[str, Any]) -> None:
+    """Set fields by name; a name that is no field of the row is a mistake, not a no-op."""
+    names = {field.name for field in instance._meta.concrete_fields}
+    names |= {field.attname for field in instance._meta.concrete_fields}
+    if unknown := sorted(set(changes) - names):
+        raise InvalidRecord(f"{instance._meta.verbose_name} has no field {', '.join(unknown)}.")
+    for name, value in changes.items():
+        setattr(instance, name, value)
+
+
 def _validated(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
     try:
         instance.full_clean(exclude=list(exclude) or None)
@@ -209,8 +219,7 @@ def board_create(*, actor, name: str, slug: str, **details: Any) -> Board:
 
 
 def board_update(*, board: Board, actor, **changes: Any) -> Board:
-    for name, value in changes.items():
-        setattr(board, name, value)
+    _assign(board, changes)
     return board_save(board=board, actor=actor)
 
 
@@ -242,8 +251,7 @@ def organisation_create(*, actor, board: Board, name: str, **details: Any) -> Or
 
 
 def organisation_update(*, organisation: Organisation, actor, **changes: Any) -> Organisation:
-    for name, value in changes.items():
-        setattr(organisation, name, value)
+    _assign(organisation, changes)
     return organisation_save(organisation=organisation, actor=actor)
 
 
@@ -281,8 +289,7 @@ def person_create(
 def person_update(*, person: User, actor, **changes: Any) -> User:
     if "password" in changes:
         raise InvalidRecord("Passwords change through the password form, not here.")
-    for name, value in changes.items():
-        setattr(person, name, value)
+    _assign(person, changes)
     return person_save(person=person, actor=actor)
 
 
@@ -433,8 +440,7 @@ def seat_create(
 
 
 def seat_update(*, seat: Seat, actor, **changes: Any) -> Seat:
-    for name, value in changes.items():
-        setattr(seat, name, value)
+    _assign(seat, changes)
     return seat_save(seat=seat, actor=actor)
 
 

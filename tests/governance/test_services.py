@@ -319,3 +319,9 @@ def test_the_demo_loads_through_the_services_and_again_logs_nothing():
         AuditEntry.objects.filter(action__regex=r"^(board|organisation|person|seat)\.").count()
         == governance_entries
     )
+
+
+def test_an_unknown_field_is_a_refusal_not_silence(cast):
+    with pytest.raises(services.InvalidRecord, match="no field quorum"):
+        services.board_update(board=cast.board, actor=cast.sam, quorum=3)
+    assert not AuditEntry.objects.exists()
