@@ -93,7 +93,10 @@ def _stored(instance: models.Model) -> models.Model | None:
     if instance.pk is None:
         return None
     model = instance._meta.model  # not type(): request.user is a lazy wrapper
-    return model._default_manager.select_for_update().filter(pk=instance.pk).first()
+    # No ordering: a seat's default one joins its (nullable) organisation, which PostgreSQL
+    # will not lock through.
+    rows = model._default_manager.select_for_update(of=("self",)).filter(pk=instance.pk)
+    return rows.order_by().first()
 
 
 def _written(
@@ -311,7 +314,7 @@ def person_set_password(*, person: User, password: str | None, actor) -> User:
 @transaction.atomic
 def person_set_access(*, person: User, groups: Iterable, permissions: Iterable, actor) -> User:
     """The person's admin groups and permissions, audited by name before and after."""
-    User.objects.select_for_update().filter(pk=person.pk).exists()
+    list(User.objects.select_for_update().filter(pk=person.pk).values("pk"))
     groups, permissions = list(groups), list(permissions)
 
     def named() -> dict[str, list[str]]:
@@ -359,9 +362,14 @@ def _lock_for_seats(seats: Iterable[Seat]) -> None:
     organisations = sorted({seat.organisation_id for seat in seats if seat.organisation_id})
     people = sorted({seat.person_id for seat in seats if seat.person_id})
     if organisations:
-        list(Organisation.objects.select_for_update().filter(pk__in=organisations).values("pk"))
+        list(
+            Organisation.objects.select_for_update()
+            .filter(pk__in=organisations)
+            .order_by("pk")
+            .values("pk")
+        )
     if people:
-        list(User.objects.select_for_update().filter(pk__in=people).values("pk"))
+        list(User.objects.select_for_update().filter(pk__in=people).order_by("pk").values("pk"))
 
 
 def seats_check(
