@@ -441,6 +441,31 @@ def kind_of_record(target_type: str) -> str:
     return str(model._meta.verbose_name).capitalize()
 
 
+def changes_in_words(entry: AuditEntry):
+    """(field label, before, after) for each change, rows named as they are called now: a
+    person's id reads as the person (an entry's own page, so a few lookups are fine)."""
+    try:
+        model = apps.get_model(entry.target_type) if entry.target_type else None
+    except (LookupError, ValueError):
+        model = None
+    fields = {field.attname: field for field in model._meta.concrete_fields} if model else {}
+    for name, (before, after) in entry.changes.items():
+        field = fields.get(name)
+        if field is None:
+            yield name.replace("_", " "), value_in_words(before), value_in_words(after)
+            continue
+        values = [before, after]
+        if field.is_relation:
+            related = field.related_model._base_manager.in_bulk(
+                [value for value in values if value is not None]
+            )
+            values = [related.get(value, value) if value is not None else None for value in values]
+        elif field.choices:
+            labels = dict(field.flatchoices)
+            values = [labels.get(value, value) for value in values]
+        yield str(field.verbose_name), value_in_words(values[0]), value_in_words(values[1])
+
+
 def value_in_words(value) -> str:
     if value is None or value == "":
         return "(empty)"
@@ -484,10 +509,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         rows = format_html_join(
             "",
             "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>",
-            (
-                (name.replace("_", " "), value_in_words(before), value_in_words(after))
-                for name, (before, after) in entry.changes.items()
-            ),
+            changes_in_words(entry),
         )
         return format_html(
             "<table class='audit-changes'><thead><tr><th scope='col'>Field</th>"

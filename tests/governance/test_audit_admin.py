@@ -69,6 +69,18 @@ def test_change_page_shows_each_field_before_and_after(cast, secretary):
     assert "Save" not in page.text.replace("Saved", "")
 
 
+def test_change_page_names_people_and_choices_as_they_read(cast, secretary):
+    made = entry_at(
+        cast,
+        target_type="governance.seat",
+        changes={"person_id": [None, cast.victor.pk], "role": [None, "voting"]},
+    )
+    page = secretary.get(reverse("admin:governance_auditentry_change", args=[made.pk]))
+    text = " ".join(page.text.split())
+    assert "<th scope='row'>person</th><td>(empty)</td><td>Victor Voter</td>" in text
+    assert "<td>Voting representative</td>" in text
+
+
 def test_change_page_values_are_escaped(cast, secretary):
     made = entry_at(cast, changes={"full_name": ["<b>Eve</b>", "<script>x</script>"]})
     page = secretary.get(reverse("admin:governance_auditentry_change", args=[made.pk]))

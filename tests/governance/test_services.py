@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from governance import services
 from governance.exceptions import DomainError
@@ -325,3 +326,18 @@ def test_an_unknown_field_is_a_refusal_not_silence(cast):
     with pytest.raises(services.InvalidRecord, match="no field quorum"):
         services.board_update(board=cast.board, actor=cast.sam, quorum=3)
     assert not AuditEntry.objects.exists()
+
+
+def test_a_person_changing_their_own_profile_is_audited(cast, client_for):
+    client = client_for(cast.nora)
+    response = client.post(
+        reverse("profile"),
+        {"full_name": "Nora North", "affiliation": "", "timezone": "Europe/Oslo"},
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="person.update")
+    assert entry.actor == cast.nora and entry.target_id == str(cast.nora.pk)
+    assert entry.changes == {
+        "full_name": ["Nora Nonvoting", "Nora North"],
+        "timezone": ["", "Europe/Oslo"],
+    }
