@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from governance import services
 from governance.models import Board, MembershipClass, Organisation, QuorumRule, Role, Seat, User
 
 DEMO_PASSWORD = "boardroom-demo"  # noqa: S105 - printed for the demo on purpose
@@ -94,11 +95,21 @@ def email_for(local_part: str) -> str:
     return f"{local_part}@demo.boardroom.example"
 
 
+def _found_or_created(model, lookup: dict, fields: dict, *, create, update):
+    """The row named by `lookup`: created with `fields`, or brought up to them (an update with
+    nothing to change writes nothing and logs nothing, so loading again is silent)."""
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        return create(**lookup, **fields)
+    return update(row, fields)
+
+
 @transaction.atomic
 def load_board() -> Board:
-    board, _ = Board.objects.update_or_create(
-        slug=DEMO_BOARD_SLUG,
-        defaults={
+    board = _found_or_created(
+        Board,
+        {"slug": DEMO_BOARD_SLUG},
+        {
             "name": "Xen Project Advisory Board",
             "description": "The Advisory Board of the Xen Project, a Linux Foundation "
             "collaborative project: member companies steer the project's budget, marketing "
@@ -111,44 +122,59 @@ def load_board() -> Board:
             # The README's logins must work alone; the dashboard says the requirement is off.
             "officers_skip_two_factor": True,
         },
+        create=lambda **fields: services.board_create(actor=None, **fields),
+        update=lambda row, fields: services.board_update(board=row, actor=None, **fields),
     )
     organisations = {}
     for name, short, membership_class, joined, left, embargo in ORGANISATIONS:
-        organisations[name], _ = Organisation.objects.update_or_create(
-            board=board,
-            name=name,
-            defaults={
+        organisations[name] = _found_or_created(
+            Organisation,
+            {"board": board, "name": name},
+            {
                 "short_name": short,
                 "membership_class": membership_class,
                 "joined_on": joined,
                 "left_on": left,
                 "embargo_until": embargo,
             },
+            create=lambda **fields: services.organisation_create(actor=None, **fields),
+            update=lambda row, fields: services.organisation_update(
+                organisation=row, actor=None, **fields
+            ),
         )
     people = {}
     for full_name, local_part, affiliation, zone in PEOPLE:
         email = email_for(local_part)
-        person, created = User.objects.update_or_create(
-            email=email,
-            defaults={
+        person = _found_or_created(
+            User,
+            {"email": email},
+            {
                 "full_name": full_name,
                 "affiliation": affiliation,
                 "timezone": zone,
                 "is_staff": email in STAFF_EMAILS,
                 "is_superuser": email in STAFF_EMAILS,
             },
+            create=lambda **fields: services.person_create(
+                actor=None, password=DEMO_PASSWORD, **fields
+            ),
+            update=lambda row, fields: services.person_update(person=row, actor=None, **fields),
         )
-        if created or not person.has_usable_password():
-            person.set_password(DEMO_PASSWORD)
-            person.save(update_fields=["password"])
+        if not person.has_usable_password():
+            services.person_set_password(person=person, password=DEMO_PASSWORD, actor=None)
         people[full_name] = person
     for person_name, organisation_name, role, starts_on, ends_on in SEATS:
-        Seat.objects.update_or_create(
-            board=board,
-            person=people[person_name],
-            organisation=organisations.get(organisation_name) if organisation_name else None,
-            role=role,
-            starts_on=starts_on,
-            defaults={"ends_on": ends_on},
+        _found_or_created(
+            Seat,
+            {
+                "board": board,
+                "person": people[person_name],
+                "organisation": organisations.get(organisation_name) if organisation_name else None,
+                "role": role,
+                "starts_on": starts_on,
+            },
+            {"ends_on": ends_on},
+            create=lambda **fields: services.seat_create(actor=None, **fields),
+            update=lambda row, fields: services.seat_update(seat=row, actor=None, **fields),
         )
     return board

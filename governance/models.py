@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,6 +21,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone as django_timezone
+
+from governance.exceptions import DomainError
 
 TIMEZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
 
@@ -423,19 +426,29 @@ class Seat(models.Model):
     def holds_on(self, on: dt.date) -> bool:
         return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
 
+    # Set by a formset that checks its rows together (governance.services.seats_check): one
+    # row alone, compared with the stored rows only, would miss a clash between two new rows
+    # and see one where another row ends the seat in the way.
+    checked_together = False
+
     def clean(self) -> None:
         super().clean()
+        if self.checked_together:
+            return
         errors = seat_conflicts(self)
         if errors:
             raise ValidationError(errors)
 
 
-def seat_conflicts(seat: Seat) -> dict[str, list[str]]:
+def seat_conflicts(
+    seat: Seat, *, alongside: Iterable[Seat] = (), ignoring: Iterable[int] = ()
+) -> dict[str, list[str]]:
     """What would make `seat` contradict the board's other seats, by field.
 
     The rules: one voting representative per organisation at any date; a person holds each role
     once at a time and represents one organisation at a time; an organisation belongs to the
-    seat's board.
+    seat's board. `alongside` are seats saved together with `seat` (an admin formset's rows):
+    they are checked as if stored, and the stored rows they replace (`ignoring`, by id) are not.
     """
     errors: dict[str, list[str]] = {}
     if seat.starts_on is None or not seat.board_id or not seat.person_id:
@@ -447,36 +460,87 @@ def seat_conflicts(seat: Seat) -> dict[str, list[str]]:
         errors.setdefault("organisation", []).append(
             "The organisation is not a member of this board."
         )
-    others = (
-        Seat.objects.filter(board_id=seat.board_id)
-        .exclude(pk=seat.pk)
+    ignored = {pk for pk in ignoring if pk is not None}
+    if seat.pk is not None:
+        ignored.add(seat.pk)
+    relevant = Q(person_id=seat.person_id)
+    if seat.role == Role.VOTING and seat.organisation_id:
+        relevant |= Q(role=Role.VOTING, organisation_id=seat.organisation_id)
+    stored = list(
+        Seat.objects.filter(relevant, board_id=seat.board_id)
+        .exclude(pk__in=ignored)
         .overlapping(seat.starts_on, seat.ends_on)
         .select_related("person", "organisation")
     )
-    if seat.role == Role.VOTING and seat.organisation_id:
-        clash = others.voting().filter(organisation_id=seat.organisation_id).first()
-        if clash:
-            errors.setdefault("role", []).append(
-                f"{clash.person} is already the voting representative of "
-                f"{seat.organisation.label} {describe_period(clash)}; end that seat first."
-            )
-    same_person = others.filter(person_id=seat.person_id)
-    if same_person.filter(role=seat.role).exists():
-        errors.setdefault("starts_on", []).append(
-            f"{seat.person} already holds a {seat.get_role_display().lower()} seat in this period."
-        )
-    if seat.role in REPRESENTATIVE_ROLES:
-        elsewhere = (
-            same_person.filter(role__in=REPRESENTATIVE_ROLES)
-            .exclude(organisation_id=seat.organisation_id)
-            .first()
-        )
-        if elsewhere:
-            errors.setdefault("organisation", []).append(
-                f"{seat.person} represents {elsewhere.organisation.label} "
-                f"{describe_period(elsewhere)}; a person represents one organisation at a time."
-            )
+    batch = [
+        other
+        for other in alongside
+        if other is not seat
+        and other.board_id == seat.board_id
+        and other.starts_on is not None
+        and _periods_overlap(seat, other)
+    ]
+    pairs = [(other, False) for other in stored] + [(other, True) for other in batch]
+    for other, in_batch in pairs:
+        for field_name, message in _clashes(seat, other, in_batch=in_batch):
+            if message not in errors.get(field_name, []):
+                errors.setdefault(field_name, []).append(message)
     return errors
+
+
+def _periods_overlap(seat: Seat, other: Seat) -> bool:
+    return (other.ends_on is None or other.ends_on >= seat.starts_on) and (
+        seat.ends_on is None or other.starts_on <= seat.ends_on
+    )
+
+
+def _same_organisation(seat: Seat, other: Seat) -> bool:
+    if seat.organisation_id or other.organisation_id:
+        return seat.organisation_id == other.organisation_id
+    # Rows of a new organisation's inline share the unsaved organisation itself.
+    mine = seat.organisation if seat.organisation_id is None else None
+    return mine is not None and mine is other.organisation
+
+
+def _clashes(seat: Seat, other: Seat, *, in_batch: bool) -> list[tuple[str, str]]:
+    """The rules `seat` breaks beside one overlapping seat of the same board."""
+    clashes = []
+    also = " also" if in_batch else " already"
+    where = " in this save" if in_batch else ""
+    if seat.role == Role.VOTING and other.role == Role.VOTING and _same_organisation(seat, other):
+        label = seat.organisation.label if seat.organisation else "this organisation"
+        clashes.append(
+            (
+                "role",
+                f"{other.person} is{also} the voting representative of {label} "
+                f"{describe_period(other)}{where}; one organisation has one voting "
+                "representative at a time: end that seat first.",
+            )
+        )
+    if other.person_id != seat.person_id:
+        return clashes
+    if other.role == seat.role:
+        clashes.append(
+            (
+                "starts_on",
+                f"{seat.person}{also} holds a {seat.get_role_display().lower()} seat in this "
+                f"period ({describe_period(other)}){where}.",
+            )
+        )
+    if (
+        seat.role in REPRESENTATIVE_ROLES
+        and other.role in REPRESENTATIVE_ROLES
+        and not _same_organisation(seat, other)
+    ):
+        label = other.organisation.label if other.organisation else "another organisation"
+        clashes.append(
+            (
+                "organisation",
+                f"{seat.person} represents {label} {describe_period(other)}{where}; "
+                "a person represents one organisation at a time.",
+            )
+        )
+    return clashes
 
 
 def describe_period(seat: Seat) -> str:
@@ -574,6 +638,27 @@ def standing_of(person, board: Board, on: dt.date | None = None) -> Standing:
     return Standing(board=board, on=on, seats=seats)
 
 
+class AuditLogIsAppendOnly(DomainError):
+    """The audit log is written once: no entry is changed or deleted, by anyone."""
+
+    def __init__(self):
+        super().__init__("The audit log is append-only: entries cannot be changed or deleted.")
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Reads and inserts only. (A test database is emptied by SQL flush, and a restore
+    replaces the whole file or dump, so neither passes through here.)"""
+
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly
+
+    def delete(self):
+        raise AuditLogIsAppendOnly
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditLogIsAppendOnly
+
+
 class AuditEntry(models.Model):
     """One row per change a board officer might later ask about: who did what, to what, when.
 
@@ -586,8 +671,9 @@ class AuditEntry(models.Model):
     board = models.ForeignKey(
         Board, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
     )
+    # PROTECT: a person who acted stays named in the log; deactivate them instead of deleting.
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
     )
     action = models.CharField(max_length=60, help_text="Dotted name, e.g. note.create.")
     target_type = models.CharField(max_length=60, blank=True)
@@ -599,6 +685,8 @@ class AuditEntry(models.Model):
     )
     at = models.DateTimeField(default=django_timezone.now, db_index=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = "audit entry"
@@ -607,3 +695,11 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor or 'system'}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly

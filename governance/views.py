@@ -15,8 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from governance import services
 from governance.access import get_board_for
 from governance.dashboard import cards_for
+from governance.exceptions import DomainError
 from governance.forms import DirectoryDateForm, ProfileForm
 from governance.models import OFFICER_ROLES, Board, Organisation, Role, Seat
 
@@ -131,7 +133,11 @@ def members_directory(request: HttpRequest, board_slug: str) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            services.person_save(person=form.save(commit=False), actor=request.user)
+        except DomainError as refusal:
+            form.add_error(None, refusal.message)
+            return render(request, "registration/profile.html", {"form": form})
         messages.success(request, "Your profile is saved.")
         return redirect("profile")
     return render(request, "registration/profile.html", {"form": form})

@@ -9,7 +9,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.templatetags.boardroom import day, money, relative, when
+from governance.formatting import day, money, relative, when
 
 MEETING = dt.datetime(2014, 5, 15, 15, 0, tzinfo=dt.UTC)
 
