@@ -18,6 +18,7 @@ from django.db import transaction
 
 from actions import services
 from actions.models import ActionItem, ActionStatus
+from governance import services as governance_services
 from governance.models import Board, Role, Seat, User
 from meetings import services as meeting_services
 from meetings.demo import LONDON, MAY_2014_START
@@ -57,16 +58,20 @@ def _brian(board: Board) -> User:
     from governance.demo import DEMO_PASSWORD, FOUNDED, email_for
 
     name, local_part, affiliation, zone = BRIAN
-    person, created = User.objects.get_or_create(
-        email=email_for(local_part),
-        defaults={"full_name": name, "affiliation": affiliation, "timezone": zone},
-    )
-    if created:
-        person.set_password(DEMO_PASSWORD)
-        person.save(update_fields=["password"])
-    Seat.objects.get_or_create(
-        board=board, person=person, role=Role.STAFF, starts_on=FOUNDED, organisation=None
-    )
+    person = User.objects.filter(email=email_for(local_part)).first()
+    if person is None:
+        person = governance_services.person_create(
+            actor=None,
+            email=email_for(local_part),
+            full_name=name,
+            password=DEMO_PASSWORD,
+            affiliation=affiliation,
+            timezone=zone,
+        )
+    if not Seat.objects.filter(board=board, person=person, role=Role.STAFF).exists():
+        governance_services.seat_create(
+            actor=None, board=board, person=person, role=Role.STAFF, starts_on=FOUNDED
+        )
     return person
 
 

@@ -24,7 +24,7 @@ def test_an_action_from_the_console_to_the_next_meetings_summary(cast, new_page,
     SeatFactory(
         board=cast.board,
         person=don,
-        role=Role.VOTING,
+        role=Role.ALTERNATE,  # Initech's: Ivan holds its vote
         organisation=cast.initech,
         starts_on=SEATED_FROM,
     )
