@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import construct_change_message
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
@@ -126,6 +127,11 @@ class ActionItemAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         # Owners were saved by the service; the inline history is read-only.
         pass
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The history inline is never saved (the service writes the update), so it has no
+        # saved objects to describe.
+        return construct_change_message(form, None, add)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

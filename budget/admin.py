@@ -425,6 +425,12 @@ class SpendingRequestAdmin(ServiceAdmin):
         )
         adopt(form.instance, saved)
 
+    def get_deleted_objects(self, objs, request):
+        # A draft's items and shares go with it (the service deletes them); their own admins
+        # are view-only, which must not make the draft undeletable.
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
     def delete_model(self, request, obj) -> None:
         services.spending_request_delete(request=obj, actor=request.user)
 
