@@ -25,9 +25,13 @@ from django.urls import reverse
 from actions import services as action_services
 from budget import services as budget_services
 from budget.models import Category, RequestStatus, YearStatus
-from governance.models import AuditEntry
+from governance.models import AuditEntry, Role
+from meetings import services as meeting_services
+from meetings.models import AttendanceStatus
 from tests.budget.factories import FiscalYearFactory
+from tests.factories import BoardFactory, OrganisationFactory, SeatFactory, UserFactory
 from tests.integrity.admin_forms import form_data, with_values
+from tests.meetings.factories import AgendaItemFactory, MeetingFactory, NoteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -189,6 +193,90 @@ WALKS: dict[str, Walk] = {
         },
         change=lambda world: {"note": "Chased by the walk", "due_on": "2030-01-31"},
     ),
+    # Walked once their branches land (see NOT_WALKED_YET); the data is what a person would
+    # type into today's forms and may need the rewritten forms' field names.
+    "governance.board": Walk(
+        make=lambda world: BoardFactory(),
+        add=lambda world: {"name": "Walked Board", "slug": "walked-board", "quorum_count": 2},
+        change=lambda world: {"description": "Changed by the walk"},
+    ),
+    "governance.organisation": Walk(
+        make=lambda world: OrganisationFactory(board=world.board),
+        add=lambda world: {
+            "board": world.board.pk,
+            "name": "Walked Organisation",
+            "short_name": "Walked",
+            "joined_on": "2020-01-01",
+        },
+        change=lambda world: {"short_name": "Changed"},
+    ),
+    "governance.seat": Walk(
+        make=lambda world: SeatFactory(
+            board=world.board, organisation=world.cast.initech, role=Role.MEMBER
+        ),
+        add=lambda world: {
+            "board": world.board.pk,
+            "organisation": world.cast.initech.pk,
+            "person": UserFactory().pk,
+            "role": Role.MEMBER,
+            "starts_on": "2021-01-01",
+        },
+        change=lambda world: {"note": "Changed by the walk"},
+    ),
+    "governance.user": Walk(
+        make=lambda world: UserFactory(),
+        add=lambda world: {
+            "email": "walked@example.org",
+            "full_name": "Walked Person",
+            "password1": "a long walked passphrase",
+            "password2": "a long walked passphrase",
+        },
+        change=lambda world: {"full_name": "Changed Person"},
+    ),
+    "meetings.meeting": Walk(
+        make=lambda world: MeetingFactory(board=world.board),
+        add=lambda world: {
+            "board": world.board.pk,
+            "title": "Walked meeting",
+            "starts_at_0": "2030-01-15",
+            "starts_at_1": "16:00:00",
+        },
+        change=lambda world: {"location": "Changed by the walk"},
+    ),
+    "meetings.agendaitem": Walk(
+        make=lambda world: AgendaItemFactory(meeting=MeetingFactory(board=world.board)),
+        add=lambda world: {
+            "meeting": MeetingFactory(board=world.board).pk,
+            "title": "Walked item",
+            "position": 1,
+        },
+        change=lambda world: {"description": "Changed by the walk"},
+    ),
+    "meetings.attendance": Walk(
+        make=lambda world: meeting_services.attendance_mark(
+            meeting=MeetingFactory(board=world.board),
+            person=world.cast.victor,
+            status=AttendanceStatus.PRESENT,
+            actor=world.admin,
+        ),
+        add=lambda world: {
+            "meeting": MeetingFactory(board=world.board).pk,
+            "person": world.cast.victor.pk,
+            "status": AttendanceStatus.PRESENT,
+        },
+        change=lambda world: {"status": AttendanceStatus.APOLOGIES},
+    ),
+    "meetings.note": Walk(
+        make=lambda world: NoteFactory(
+            item=AgendaItemFactory(meeting=MeetingFactory(board=world.board)), author=world.admin
+        ),
+        add=lambda world: {
+            "item": AgendaItemFactory(meeting=MeetingFactory(board=world.board)).pk,
+            "text": "Walked note",
+            "author": world.admin.pk,
+        },
+        change=lambda world: {"text": "Changed by the walk"},
+    ),
     # Read-only in the admin: the walk only checks that each write is refused.
     "governance.auditentry": Walk(),
     "motions.motion": Walk(),
@@ -250,9 +338,10 @@ def _errors(response) -> str:
 
 def test_every_registered_model_is_walked_or_exempt_with_a_reason():
     labels = {model._meta.label_lower for model in REGISTERED}
-    unhandled = labels - WALKS.keys() - EXEMPT.keys() - NOT_WALKED_YET
+    unhandled = labels - WALKS.keys() - EXEMPT.keys()
     assert not unhandled, f"Give these admin models a Walk or an exemption: {sorted(unhandled)}"
-    assert not (WALKS.keys() | EXEMPT.keys() | NOT_WALKED_YET) - labels, "stale entries"
+    assert not (WALKS.keys() | EXEMPT.keys()) - labels, "stale entries"
+    assert WALKS.keys() >= NOT_WALKED_YET, "a model not walked yet still needs its Walk"
     assert all(reason.strip() for reason in EXEMPT.values())
 
 
@@ -273,7 +362,13 @@ def _assert_refused(world, model, view: str, row, data: dict) -> None:
 
 def _walked():
     return [
-        pytest.param(model, id=model._meta.label_lower)
+        pytest.param(
+            model,
+            id=model._meta.label_lower,
+            marks=[pytest.mark.skip(reason="its admin is being rewritten on another branch")]
+            if model._meta.label_lower in NOT_WALKED_YET
+            else [],
+        )
         for model in REGISTERED
         if model._meta.label_lower in WALKS
     ]
