@@ -168,6 +168,7 @@ def action_update(
         ActionItem.objects.select_for_update(of=("self",)).select_related("board").get(pk=action.pk)
     )
     board = locked.board
+    recorded = audit.snapshot(locked)
     if not _may_update(actor, locked):
         raise NotAllowed("Only the action's owners, the chair and the secretary update it.")
     note = note.strip().replace("\r\n", "\n")
@@ -206,7 +207,7 @@ def action_update(
         locked.due_on = due_on
         changed.append("due_on")
     current_owners = list(locked.owners.all())
-    recorded = {**audit.snapshot(locked), "owners": _owners_text(locked.for_all, current_owners)}
+    recorded["owners"] = _owners_text(locked.for_all, current_owners)
     new_owners: list[User] | None = None
     if owners is not None or for_all is not None:
         wanted_all = locked.for_all if for_all is None else for_all
