@@ -29,6 +29,7 @@ from budget.models import (
     YearStatus,
 )
 from governance.exceptions import DomainError
+from motions.admin import ReadOnlyAdmin
 
 REFUSALS = (DomainError, ValidationError)
 
@@ -121,20 +122,28 @@ class BudgetLineInline(admin.TabularInline):
     show_change_link = True
 
 
+def each_or_none(modeladmin, request: HttpRequest, queryset, step, done: str) -> None:
+    """An admin action's `step(row)` for every ticked row in one transaction: all, or none."""
+    try:
+        with transaction.atomic():
+            for row in queryset.order_by("pk"):
+                step(row)
+    except REFUSALS as refused:
+        modeladmin.message_user(
+            request, f"Nothing was changed. {refusal_message(refused)}", messages.ERROR
+        )
+    else:
+        modeladmin.message_user(request, f"{done}: {queryset.count()}.")
+
+
 def _year_status_action(status: str, label: str):
     def set_status(modeladmin, request: HttpRequest, queryset) -> None:
-        try:
-            with transaction.atomic():
-                for fiscal_year in queryset.order_by("pk"):
-                    services.fiscal_year_set_status(
-                        fiscal_year=fiscal_year, status=status, actor=request.user
-                    )
-        except REFUSALS as refused:
-            modeladmin.message_user(
-                request, f"Nothing was changed. {refusal_message(refused)}", messages.ERROR
+        def step(fiscal_year):
+            services.fiscal_year_set_status(
+                fiscal_year=fiscal_year, status=status, actor=request.user
             )
-        else:
-            modeladmin.message_user(request, f"{label}: {queryset.count()} year(s).")
+
+        each_or_none(modeladmin, request, queryset, step, f"{label} (years)")
 
     set_status.__name__ = f"mark_{status}"
     set_status.short_description = label
@@ -307,16 +316,10 @@ def _kept_rows(formsets, model) -> list[dict]:
 
 @admin.action(permissions=["change"], description="Propose for approval")
 def propose(modeladmin, request: HttpRequest, queryset) -> None:
-    try:
-        with transaction.atomic():
-            for spending_request in queryset.order_by("pk"):
-                services.spending_request_propose(request=spending_request, actor=request.user)
-    except REFUSALS as refused:
-        modeladmin.message_user(
-            request, f"Nothing was changed. {refusal_message(refused)}", messages.ERROR
-        )
-    else:
-        modeladmin.message_user(request, f"Proposed {queryset.count()} request(s).")
+    def step(spending_request):
+        services.spending_request_propose(request=spending_request, actor=request.user)
+
+    each_or_none(modeladmin, request, queryset, step, "Proposed (requests)")
 
 
 @admin.register(SpendingRequest)
@@ -439,17 +442,8 @@ def obj_if_saved(obj: models.Model) -> models.Model | None:
     return obj if obj.pk else None
 
 
-class ViewOnlyAdmin(admin.ModelAdmin):
+class ViewOnlyAdmin(ReadOnlyAdmin):
     """Rows that change only with their request (`spending_request_save`): listed to find them."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(CostItem)

@@ -14,17 +14,7 @@ from django.http import HttpRequest
 from minutes import services
 from minutes.errors import MinutesError
 from minutes.models import Minutes, Revision
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from motions.admin import ReadOnlyAdmin
 
 
 class RevisionInline(admin.TabularInline):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from actions.models import ActionItem, ActionStatus
 from governance.models import AuditEntry
 from tests.actions.factories import raise_action
-from tests.integrity.admin_forms import form_data, with_values
+from tests.integrity.admin_forms import form_data, messages_of, signed_in_superuser, with_values
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +18,7 @@ ADD = "admin:actions_actionitem_add"
 
 @pytest.fixture
 def admin_client(cast, client_for):
-    cast.sam.is_staff = cast.sam.is_superuser = True
-    cast.sam.save()
-    return client_for(cast.sam)
-
-
-def messages_of(client) -> str:
-    return " ".join(str(message) for message in client.get("/admin/").context["messages"])
+    return signed_in_superuser(cast.sam, client_for)
 
 
 def test_an_action_added_in_the_admin_is_raised_by_the_service(cast, admin_client):

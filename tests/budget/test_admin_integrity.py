@@ -28,7 +28,7 @@ from budget.models import (
 from governance.models import AuditEntry
 from tests.budget.factories import FiscalYearFactory
 from tests.budget.helpers import approve, pay, simple_request
-from tests.integrity.admin_forms import form_data, with_values
+from tests.integrity.admin_forms import form_data, messages_of, signed_in_superuser, with_values
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +39,7 @@ on_postgres = pytest.mark.skipif(
 
 @pytest.fixture
 def admin_client(cast, client_for):
-    cast.sam.is_staff = cast.sam.is_superuser = True
-    cast.sam.save()
-    return client_for(cast.sam)
+    return signed_in_superuser(cast.sam, client_for)
 
 
 def url(model, view: str, *args) -> str:
@@ -56,10 +54,6 @@ def new_line(year, actor, title="Travel", planned="500.00"):
         planned=Decimal(planned),
         actor=actor,
     )
-
-
-def messages_of(client, path="/admin/") -> str:
-    return " ".join(str(message) for message in client.get(path).context["messages"])
 
 
 # -- A payment's line is its request's line --------------------------------------------------------

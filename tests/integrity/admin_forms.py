@@ -99,3 +99,15 @@ def with_values(data: dict[str, list[str]], values: dict) -> dict[str, list[str]
                 [str(each) for each in value] if isinstance(value, list) else [str(value)]
             )
     return merged
+
+
+def signed_in_superuser(person, client_for) -> Client:
+    """A client signed in as `person`, made a superuser with admin access."""
+    person.is_staff = person.is_superuser = True
+    person.save()
+    return client_for(person)
+
+
+def messages_of(client: Client) -> str:
+    """The messages waiting for the next page: what the admin said about the last request."""
+    return " ".join(str(message) for message in client.get("/admin/").context["messages"])

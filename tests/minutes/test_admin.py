@@ -5,19 +5,14 @@ from django.urls import reverse
 
 from governance.models import AuditEntry
 from minutes.models import Minutes, MinutesStatus, Revision
+from tests.integrity.admin_forms import messages_of, signed_in_superuser
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(cast, client_for):
-    cast.sam.is_staff = cast.sam.is_superuser = True
-    cast.sam.save()
-    return client_for(cast.sam)
-
-
-def messages_of(client) -> str:
-    return " ".join(str(message) for message in client.get("/admin/").context["messages"])
+    return signed_in_superuser(cast.sam, client_for)
 
 
 def test_minutes_and_their_revisions_are_read_only(admin_client, draft):
