@@ -136,8 +136,23 @@ class ActionItemAdmin(admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as refused:
-            self.message_user(request, refused.messages[0], messages.ERROR)
-            from django.shortcuts import redirect
+        except ValidationError as refused:  # raised in the admin's transaction: nothing kept
+            if request.method != "POST":
+                raise
+            # The same form again, as it was sent, with the reason at its top; the form is
+            # invalid this time, so nothing is saved.
+            request.refusal = refused.messages[0]
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
-            return redirect(request.path)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "refusal", None)
+        if refusal is None:
+            return form
+
+        class Refused(form):
+            def clean(self):
+                super().clean()
+                raise ValidationError(refusal)
+
+        return Refused

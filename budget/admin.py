@@ -70,7 +70,25 @@ class ServiceAdmin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except REFUSALS as refused:  # raised inside the admin's transaction: nothing was kept
-            return self.refused(request, refused)
+            if request.method != "POST":
+                raise
+            # The same form again, as it was sent, with the reason at its top; the form is
+            # invalid this time, so nothing is saved.
+            request.refusal = refusal_message(refused)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "refusal", None)
+        if refusal is None:
+            return form
+
+        class Refused(form):
+            def clean(self):
+                super().clean()
+                raise ValidationError(f"Nothing was saved. {refusal}")
+
+        return Refused
 
     def delete_view(self, request, object_id, extra_context=None):
         try:

@@ -117,11 +117,13 @@ def test_the_admin_refuses_a_payment_on_another_line_with_a_message(cast, admin_
             "amount": "100.00",
             "currency": "USD",
             "exchange_rate": "1",
+            "reference": "INV-7",
         },
     )
     response = admin_client.post(url(Payment, "add"), data)
-    assert response.status_code == 302
-    assert "that request's line" in messages_of(admin_client)
+    assert response.status_code == 200  # the form again, as it was sent, with the reason
+    assert "that request&#x27;s line" in response.text
+    assert response.context["adminform"].form["reference"].value() == data["reference"][0]
     assert not Payment.objects.exists()
     assert not AuditEntry.objects.filter(action="budget.payment.record").exists()
 
@@ -254,8 +256,9 @@ def test_sponsors_paying_more_than_the_cost_are_refused_and_nothing_is_saved(
         },
     )
     response = admin_client.post(url(SpendingRequest, "add"), data)
-    assert response.status_code == 302  # back to the form, with the reason
-    assert "exceed the total cost" in messages_of(admin_client)
+    assert response.status_code == 200  # the form again, with the reason at its top
+    assert "exceed the total cost" in response.text
+    assert 'value="Lunch"' in response.text  # what was typed is kept
     assert not SpendingRequest.objects.exists() and not CostItem.objects.exists()
     assert not AuditEntry.objects.filter(action="budget.request.save").exists()
 
@@ -284,8 +287,8 @@ def test_a_sponsor_of_another_board_is_refused(cast, admin_client, line):
             "sponsor_shares-0-percentage": "10",
         },
     )
-    admin_client.post(url(SpendingRequest, "add"), data)
-    assert "not an organisation of this board" in messages_of(admin_client)
+    response = admin_client.post(url(SpendingRequest, "add"), data)
+    assert "not an organisation of this board" in response.text
     assert not SpendingRequest.objects.exists()
 
 
