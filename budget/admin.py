@@ -9,6 +9,7 @@ the page, and nothing of the attempt is kept (the admin's own transaction is rol
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.options import ActionLocation
@@ -491,6 +492,24 @@ class SponsorShareAdmin(ViewOnlyAdmin):
 # -- Payments --------------------------------------------------------------------------------------
 
 
+class PaymentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Payment
+        fields = ["line", "request", "paid_on", "amount", "currency", "exchange_rate", "reference"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "line" in self.fields:
+            self.fields["line"].required = False
+            self.fields["line"].help_text = "Left empty, the request's line."
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("line") and not cleaned.get("request"):
+            self.add_error("line", "Choose the line paid on, or the request paid for.")
+        return cleaned
+
+
 @admin.register(Payment)
 class PaymentAdmin(ServiceAdmin):
     """Payments are recorded by `payment_record` and taken back, with a reason, by
@@ -524,6 +543,7 @@ class PaymentAdmin(ServiceAdmin):
         "recorded_by",
     ]
     readonly_fields = ["base_amount", "recorded_by"]
+    form = PaymentAdminForm
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         found = super().get_actions(request, action_location=action_location)
@@ -536,7 +556,7 @@ class PaymentAdmin(ServiceAdmin):
     def save_model(self, request, obj, form, change) -> None:
         data = form.cleaned_data
         saved = services.payment_record(
-            line=data["line"],
+            line=data["line"] or data["request"].line,
             request=data["request"],
             paid_on=data["paid_on"],
             amount=data["amount"],

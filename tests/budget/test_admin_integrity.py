@@ -131,6 +131,19 @@ def test_the_admin_refuses_a_payment_on_another_line_with_a_message(cast, admin_
 # -- Adding and changing go through the services ---------------------------------------------------
 
 
+def test_a_payment_for_a_request_takes_the_request_line_when_none_is_chosen(
+    cast, admin_client, line
+):
+    request = approve(simple_request(line, cast.sam), "1000.00", cast.sam)
+    fields = {"paid_on": "2024-06-01", "amount": "10.00", "currency": "USD", "exchange_rate": "1"}
+    blank = with_values(form_data(admin_client, url(Payment, "add")), fields)
+    response = admin_client.post(url(Payment, "add"), blank)
+    assert response.status_code == 200 and "Choose the line paid on" in response.text
+    response = admin_client.post(url(Payment, "add"), with_values(blank, {"request": request.pk}))
+    assert response.status_code == 302
+    assert Payment.objects.get().line == line
+
+
 def test_a_year_added_in_the_admin_takes_the_board_currency_and_is_a_draft(cast, admin_client):
     data = with_values(
         form_data(admin_client, url(FiscalYear, "add")),
