@@ -33,6 +33,7 @@ from governance.exceptions import DomainError
 from motions.admin import ReadOnlyAdmin
 
 REFUSALS = (DomainError, ValidationError)
+LAST = 2**31
 
 
 def refusal_message(refused: Exception) -> str:
@@ -330,7 +331,8 @@ def _kept_rows(formsets, model) -> list[dict]:
             if not data or data.get("DELETE") or not (form.instance.pk or form.has_changed()):
                 continue
             rows.append(data)
-    return sorted(rows, key=lambda row: row.get("position") or 0)
+    # In the order of their positions; rows added without one come last, as typed.
+    return sorted(rows, key=lambda row: row.get("position") or LAST)
 
 
 @admin.action(permissions=["change"], description="Propose for approval")
