@@ -3,8 +3,9 @@
 The admin is a caller, not a second write path: adding, changing and deleting call the same
 services the pages call (which lock, check the rules and write the audit entry), or are not
 offered. Statuses, approvals, converted amounts and who recorded what are read-only here; a
-status changes by an admin action that calls its service. A refusal is a message at the top of
-the page, and nothing of the attempt is kept (the admin's own transaction is rolled back).
+status changes by an admin action that calls its service. A refused save shows the form again,
+as it was sent, with the reason at its top; a refused delete says why on the page it returns
+to. Nothing of a refused attempt is kept (the admin's own transaction is rolled back).
 """
 
 from __future__ import annotations
@@ -96,11 +97,10 @@ class ServiceAdmin(admin.ModelAdmin):
         try:
             return super().delete_view(request, object_id, extra_context)
         except REFUSALS as refused:
-            return self.refused(request, refused)
-
-    def refused(self, request: HttpRequest, refused: Exception) -> HttpResponseRedirect:
-        self.message_user(request, f"Nothing was saved. {refusal_message(refused)}", messages.ERROR)
-        return HttpResponseRedirect(request.get_full_path())
+            self.message_user(
+                request, f"Nothing was deleted. {refusal_message(refused)}", messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def delete_queryset(self, request, queryset) -> None:
         for obj in queryset.order_by("pk"):
