@@ -51,6 +51,8 @@ EXEMPT = {
 
 # The governance and meetings admins are being rewritten on the governance and meetings branches;
 # those branches remove these as their walks pass, and the lead empties the set after merging.
+# (Tried on this branch merged with main at 5d46ca8, which has the governance branch: the four
+# governance models pass all four walks; the meetings ones still fail, on change and delete.)
 NOT_WALKED_YET = {
     "governance.board",
     "governance.organisation",
