@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import construct_change_message
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
@@ -91,8 +93,8 @@ class ActionItemAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    def get_actions(self, request):
-        found = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        found = super().get_actions(request, action_location=action_location)
         found.pop("delete_selected", None)
         return found
 
@@ -126,11 +128,31 @@ class ActionItemAdmin(admin.ModelAdmin):
         # Owners were saved by the service; the inline history is read-only.
         pass
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The history inline is never saved (the service writes the update), so it has no
+        # saved objects to describe.
+        return construct_change_message(form, None, add)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as refused:
-            self.message_user(request, refused.messages[0], messages.ERROR)
-            from django.shortcuts import redirect
+        except ValidationError as refused:  # raised in the admin's transaction: nothing kept
+            if request.method != "POST":
+                raise
+            # The same form again, as it was sent, with the reason at its top; the form is
+            # invalid this time, so nothing is saved.
+            request.refusal = refused.messages[0]
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
-            return redirect(request.path)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "refusal", None)
+        if refusal is None:
+            return form
+
+        class Refused(form):
+            def clean(self):
+                super().clean()
+                raise ValidationError(refusal)
+
+        return Refused

@@ -168,6 +168,7 @@ def action_update(
         ActionItem.objects.select_for_update(of=("self",)).select_related("board").get(pk=action.pk)
     )
     board = locked.board
+    recorded = audit.snapshot(locked)
     if not _may_update(actor, locked):
         raise NotAllowed("Only the action's owners, the chair and the secretary update it.")
     note = note.strip().replace("\r\n", "\n")
@@ -206,6 +207,7 @@ def action_update(
         locked.due_on = due_on
         changed.append("due_on")
     current_owners = list(locked.owners.all())
+    recorded["owners"] = _owners_text(locked.for_all, current_owners)
     new_owners: list[User] | None = None
     if owners is not None or for_all is not None:
         wanted_all = locked.for_all if for_all is None else for_all
@@ -228,6 +230,13 @@ def action_update(
         locked.save(update_fields=changed)
     if new_owners is not None:
         locked.owners.set(new_owners)
+    now_recorded = {
+        **audit.snapshot(locked),
+        "owners": _owners_text(
+            locked.for_all, current_owners if new_owners is None else new_owners
+        ),
+        "note": note or None,
+    }
     said = "; ".join(update.changes) or "progress note"
     audit.record(
         board=board,
@@ -240,6 +249,7 @@ def action_update(
             "status": status,
             "reviewed_in": getattr(reviewed_in, "pk", None),
         },
+        changes=audit.changes_between(recorded, now_recorded),
     )
     _tell_live_pages(board, locked.meeting_id, getattr(reviewed_in, "pk", None))
     action.status, action.due_on, action.for_all = locked.status, locked.due_on, locked.for_all

@@ -318,6 +318,8 @@ class SpendingRequest(models.Model):
                 name="spending_request_approved_has_amount",
                 violation_error_message="An approved request needs its approved amount.",
             ),
+            # The key a payment's (request, line) pair refers to; see Payment below.
+            models.UniqueConstraint(fields=["id", "line"], name="spending_request_id_line"),
         ]
 
     def __str__(self) -> str:
@@ -503,7 +505,13 @@ class SponsorShare(models.Model):
 
 
 class Payment(models.Model):
-    """Money paid out against a line, usually for one of its requests."""
+    """Money paid out against a line, usually for one of its requests.
+
+    A payment for a request is paid on that request's line. On PostgreSQL the pair
+    (request, line) is a foreign key to the request's (id, line) (migration 0004), so neither a
+    payment nor a request moved to another line can break it; on SQLite `payment_record` checks
+    it, and nothing else writes payments.
+    """
 
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="payments")
     request = models.ForeignKey(

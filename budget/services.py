@@ -86,7 +86,8 @@ def fiscal_year_create(
     )
     fiscal_year.full_clean()
     try:
-        fiscal_year.save()
+        with transaction.atomic():
+            fiscal_year.save()
     except IntegrityError as error:  # the same year created at the same moment
         raise BudgetError(f"The {year} fiscal year already exists.") from error
     audit.record(
@@ -95,6 +96,7 @@ def fiscal_year_create(
         action="budget.year.create",
         target=fiscal_year,
         summary=f"Created the {year} fiscal year ({fiscal_year.currency})",
+        changes=audit.changes_between({}, audit.snapshot(fiscal_year)),
     )
     return fiscal_year
 
@@ -108,6 +110,7 @@ def fiscal_year_set_status(*, fiscal_year: FiscalYear, status: str, actor) -> Fi
             f"The {fiscal_year.year} budget is {current.label.lower()}; it cannot become "
             f"{YearStatus(status).label.lower()}."
         )
+    before = audit.snapshot(fiscal_year)
     fiscal_year.status = status
     fiscal_year.save(update_fields=["status"])
     audit.record(
@@ -116,8 +119,63 @@ def fiscal_year_set_status(*, fiscal_year: FiscalYear, status: str, actor) -> Fi
         action=f"budget.year.{status}",
         target=fiscal_year,
         summary=f"Marked the {fiscal_year.year} budget {fiscal_year.get_status_display().lower()}",
+        changes=audit.changes_between(before, audit.snapshot(fiscal_year)),
     )
     return fiscal_year
+
+
+@transaction.atomic
+def fiscal_year_update(
+    *,
+    fiscal_year: FiscalYear,
+    actor,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    notes: str = "",
+) -> FiscalYear:
+    """Correct an open year's dates or notes; its name, board, currency and status stay."""
+    fiscal_year = _open_year(fiscal_year)
+    before = audit.snapshot(fiscal_year)
+    fiscal_year.starts_on, fiscal_year.ends_on, fiscal_year.notes = starts_on, ends_on, notes
+    fiscal_year.full_clean()
+    changes = audit.changes_between(before, audit.snapshot(fiscal_year))
+    if not changes:
+        return fiscal_year
+    fiscal_year.save()
+    audit.record(
+        board=fiscal_year.board,
+        actor=actor,
+        action="budget.year.update",
+        target=fiscal_year,
+        summary=f"Changed the {fiscal_year.year} fiscal year's "
+        + ", ".join(name.replace("_", " ") for name in changes),
+        changes=changes,
+    )
+    return fiscal_year
+
+
+@transaction.atomic
+def fiscal_year_delete(*, fiscal_year: FiscalYear, actor) -> None:
+    """Remove a year set up by mistake: only while it is a draft with no lines."""
+    fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+    if fiscal_year.status != YearStatus.DRAFT:
+        raise WrongStatus(
+            f"The {fiscal_year.year} budget is {fiscal_year.get_status_display().lower()}; "
+            "only a draft year can be deleted."
+        )
+    if fiscal_year.lines.exists():
+        raise BudgetError(
+            f"The {fiscal_year.year} budget has lines; delete them first, or keep the year."
+        )
+    audit.record(
+        board=fiscal_year.board,
+        actor=actor,
+        action="budget.year.delete",
+        target=fiscal_year,
+        summary=f"Deleted the draft {fiscal_year.year} fiscal year",
+        changes=audit.changes_between(audit.snapshot(fiscal_year), {}),
+    )
+    fiscal_year.delete()
 
 
 def _open_year(fiscal_year: FiscalYear) -> FiscalYear:
@@ -162,8 +220,71 @@ def budget_line_create(
         target=line,
         summary=f"Added the line '{title}' to {fiscal_year.year}, planned "
         f"{Money(line.planned, fiscal_year.currency)}",
+        changes=audit.changes_between({}, audit.snapshot(line)),
     )
     return line
+
+
+def _locked_line(line: BudgetLine) -> tuple[BudgetLine, FiscalYear]:
+    fiscal_year = _open_year(line.fiscal_year)
+    return BudgetLine.objects.select_for_update().get(pk=line.pk), fiscal_year
+
+
+@transaction.atomic
+def budget_line_update(
+    *,
+    line: BudgetLine,
+    actor,
+    category: str,
+    title: str,
+    planned: Decimal,
+    notes: str = "",
+    carried_from: BudgetLine | None = None,
+) -> BudgetLine:
+    """Change a line of an open year: its title, category, planned amount or notes."""
+    line, fiscal_year = _locked_line(line)
+    before = audit.snapshot(line)
+    line.category, line.title, line.planned = category, title, planned
+    line.notes, line.carried_from = notes, carried_from
+    line.full_clean()
+    changes = audit.changes_between(before, audit.snapshot(line))
+    if not changes:
+        return line
+    try:
+        with transaction.atomic():
+            line.save()
+    except IntegrityError as error:  # the same title given at the same moment
+        raise BudgetError(f"{fiscal_year.year} already has a line called '{title}'.") from error
+    audit.record(
+        board=fiscal_year.board,
+        actor=actor,
+        action="budget.line.update",
+        target=line,
+        summary=f"Changed the line '{line.title}' ({fiscal_year.year}): "
+        + ", ".join(name.replace("_id", "").replace("_", " ") for name in changes),
+        changes=changes,
+    )
+    return line
+
+
+@transaction.atomic
+def budget_line_delete(*, line: BudgetLine, actor) -> None:
+    """Remove a line added by mistake: only while nothing was requested, paid or carried on it."""
+    line, fiscal_year = _locked_line(line)
+    if line.requests.exists() or line.payments.exists() or line.carried_into.exists():
+        raise BudgetError(
+            f"'{line.title}' has requests, payments or a continuation next year; it stays "
+            "in the record. Set its planned amount to zero instead."
+        )
+    audit.record(
+        board=fiscal_year.board,
+        actor=actor,
+        action="budget.line.delete",
+        target=line,
+        summary=f"Deleted the line '{line.title}' from {fiscal_year.year}",
+        changes=audit.changes_between(audit.snapshot(line), {}),
+    )
+    line.delete()
 
 
 # -- Spending requests ----------------------------------------------------------------------------
@@ -216,9 +337,13 @@ def spending_request_save(
 ) -> SpendingRequest:
     """Create a request on `line`, or replace an unapproved one's details, items and shares."""
     fiscal_year = _open_year(line.fiscal_year)
+    before: audit.Snapshot = {}
     if request is not None:
         request = SpendingRequest.objects.select_for_update().get(pk=request.pk)
         _require_status(request, EDITABLE_STATUSES, "changed")
+        before = _request_snapshot(
+            request, list(request.items.all()), list(request.sponsor_shares.all())
+        )
     else:
         if data.submission and (
             first := SpendingRequest.objects.filter(submission=data.submission).first()
@@ -278,8 +403,49 @@ def spending_request_save(
         summary=f"Saved the spending request '{request.title}': {breakdown.gross} in total, "
         f"{breakdown.requested} requested",
         data={"gross": str(breakdown.gross.amount), "requested": str(breakdown.requested.amount)},
+        changes=audit.changes_between(before, _request_snapshot(request, items, shares)),
     )
     return request
+
+
+def _request_snapshot(
+    request: SpendingRequest, items: list[CostItem], shares: list[SponsorShare]
+) -> audit.Snapshot:
+    """The request's fields, and its items and shares as the lines a reader compares."""
+    return {
+        **audit.snapshot(request),
+        "items": [
+            f"{item.description}: {item.quantity.normalize():f} × {item.unit_cost}"
+            f"{' inc' if item.includes_vat else ' +'} VAT {item.vat_rate.normalize():f}%"
+            for item in items
+        ],
+        "shares": [
+            f"{share.organisation_id}: "
+            + (f"{share.percentage}%" if share.percentage is not None else f"{share.fixed_amount}")
+            for share in shares
+        ],
+    }
+
+
+@transaction.atomic
+def spending_request_delete(*, request: SpendingRequest, actor) -> None:
+    """Remove a draft entered by mistake; anything proposed or decided stays in the record."""
+    request, fiscal_year = _locked_request(request)
+    _require_status(request, (RequestStatus.DRAFT,), "deleted")
+    if request.motion_id or request.payments.exists():
+        raise BudgetError(f"'{request.title}' is linked to a motion or a payment; it stays.")
+    before = _request_snapshot(
+        request, list(request.items.all()), list(request.sponsor_shares.all())
+    )
+    audit.record(
+        board=fiscal_year.board,
+        actor=actor,
+        action="budget.request.delete",
+        target=request,
+        summary=f"Deleted the draft spending request '{request.title}'",
+        changes=audit.changes_between(before, {}),
+    )
+    request.delete()  # its cost items and sponsor shares go with it
 
 
 def _checked_breakdown(
@@ -524,8 +690,36 @@ def payment_record(
         summary=f"Recorded a payment of {Money(amount, currency)} ({paid}) on '{line.title}'"
         + (f" for '{request.title}'" if request else ""),
         data={"base_amount": str(payment.base_amount), "reference": reference},
+        changes=audit.changes_between({}, audit.snapshot(payment)),
     )
     return payment
+
+
+@transaction.atomic
+def payment_delete(*, payment: Payment, actor, reason: str) -> None:
+    """Take back a payment recorded by mistake (recorded twice, on the wrong line); say why.
+
+    A payment is corrected by deleting it and recording the right one."""
+    reason = reason.strip()
+    if not reason:
+        raise BudgetError("Say why the payment is taken back (recorded twice, wrong line...).")
+    payment = Payment.objects.select_related("line__fiscal_year__board").get(pk=payment.pk)
+    fiscal_year = _open_year(payment.line.fiscal_year)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.request_id:  # a settled request would count its approval as released
+        request = SpendingRequest.objects.select_for_update().get(pk=payment.request_id)
+        _require_status(request, (RequestStatus.APPROVED,), "have payments taken back")
+    audit.record(
+        board=fiscal_year.board,
+        actor=actor,
+        action="budget.payment.delete",
+        target=payment,
+        summary=f"Took back the payment of {Money(payment.amount, payment.currency)} on "
+        f"{payment.paid_on:%-d %b %Y}: {reason}"[:300],
+        data={"reason": reason},
+        changes=audit.changes_between(audit.snapshot(payment), {}),
+    )
+    payment.delete()
 
 
 def _check_within_approval(

@@ -53,4 +53,4 @@ def test_a_payment_added_in_the_admin_is_converted_and_audited(cast, admin_clien
     )
     assert response.status_code == 302, response.text
     assert Payment.objects.get().base_amount == Decimal("2613.68")
-    assert AuditEntry.objects.filter(action="budget.admin.add").exists()
+    assert AuditEntry.objects.filter(action="budget.payment.record", actor=cast.sam).exists()
