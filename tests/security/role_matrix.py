@@ -1,13 +1,17 @@
 """Who may do what: one row per URL pattern, one cell per role and method.
 
 tests/security/test_role_matrix.py walks every pattern of the URLconf with every role below and
-compares each answer with this table. A pattern missing here fails that test, with a row to paste.
+compares each answer with this table. A pattern missing here fails that test, naming it and showing
+what each role got (review before pasting: what the app does is not always what it should do).
+The same module also asks, as olga, for this board's objects under her own board's address (she
+must learn nothing: the answer for real ids equals the answer for ids that exist nowhere), and
+sends PUT and DELETE everywhere as the superuser (405, or read like a GET; never a write).
 
 Adding a row for a new page is usually one line, built from the helpers:
 
     "meetings:correction_new": Row(get=officers(), post=officers(CONFLICT), meeting="adjourned"),
 
-Roles (the cast of tests/conftest.py, plus two people the walk adds):
+Roles (the cast of tests/conftest.py, plus ethan, stella and root whom the walk adds):
   anonymous    nobody signed in
   other_board  olga, voting representative on another board
   ended_seat   ethan, whose seat on this board ended in 2021
@@ -37,6 +41,8 @@ Outcomes are classes of answer:
 Sample objects (see build_world in the test): `meeting` picks which meeting the ids point at:
 "live" (in progress, an open item with a note, an open motion), "adjourned" (with circulated
 minutes and a member's comment on them) or "scheduled" (next month, one agenda item).
+A row's `kwargs` replaces sample URL arguments (same placeholders as `data`); a new kind of
+object is built in build_world() in the test and its id added to sample_kwargs() there.
 POSTs send empty data unless the row gives `data` (where "{live}", "{adjourned}" and "{scheduled}"
 stand for those meetings' ids, and "{chair}", "{voting}"... for each role's person's id);
 `htmx=True` sends the HX-Request header.

@@ -250,8 +250,16 @@ def sample_kwargs(world, pattern: Pattern, row: Row, role: str, board_slug: str)
     }
     if pattern.key == "password_reset_confirm":
         values["token"] = "set-password"
-    values.update(row.kwargs)
+    if row.kwargs:
+        extra = placeholders(world, row)
+        values.update((name, str(value).format(**extra)) for name, value in row.kwargs.items())
     defaults = dict(pattern.defaults)
+    unknown = [name for name in pattern.params if name not in values and name not in defaults]
+    if unknown:
+        pytest.fail(
+            f"{pattern.key}: no sample value for {unknown}; give one in the row's kwargs, or "
+            "build the object in build_world() and add its id to sample_kwargs()"
+        )
     return {name: values[name] for name in pattern.params if name not in defaults}
 
 
@@ -319,7 +327,7 @@ def ask(world, role: str, method: str, url: str, row: Row) -> str:
             data = {name: str(value).format(**values) for name, value in row.data.items()}
             response = client.post(url, data, headers=headers)
         else:
-            response = client.generic(method, url, headers=headers)
+            response = client.generic(method, url, headers=headers)  # GET, PUT, DELETE
         transaction.set_rollback(True)
     return outcome_of(response)
 
@@ -390,6 +398,27 @@ def test_each_role_gets_what_the_matrix_says(world, key, record):
                     f"defect ({defect})"
                 )
     assert not problems, f"{key}:\n  " + "\n  ".join(problems)
+
+
+OTHER_METHODS = ("PUT", "DELETE")
+
+
+@pytest.mark.parametrize("key", sorted(PATTERNS))
+def test_other_methods_are_refused_or_read(world, key):
+    """PUT and DELETE, as the person with most rights on pages (the superuser): 405, or what GET
+    gives them (a view that takes any method reads on them). Never a
+    write: an answer unlike GET's (a form error, a redirect after a change) means the view
+    treated the method as a POST."""
+    pattern, row = PATTERNS[key], MATRIX.get(key) or Row.blank()
+    problems = []
+    for role in ("superuser",):
+        for method in OTHER_METHODS:
+            for url in urls_for(world, pattern, row, role, "test-board"):
+                got = ask(world, role, method, url, row)
+                allowed = {NOT_ALLOWED, row.get.get(role, NOT_ALLOWED)}
+                if got not in allowed:
+                    problems.append(f"{method} {url} as {role}: {got}, not one of {allowed}")
+    assert not problems, problems
 
 
 OBJECT_PARAMS = {
