@@ -17,8 +17,9 @@ from django.utils import timezone
 from actions.errors import ActionClosed, ActionRefused, NotAllowed, NothingToUpdate, UnknownOwner
 from actions.models import UNFINISHED, ActionItem, ActionStatus, ActionUpdate
 from governance import audit
+from governance.access import acting_standing
 from governance.formatting import day
-from governance.models import Board, Seat, User, standing_of
+from governance.models import Board, Seat, User
 from meetings.access import can_record
 from meetings.models import AgendaItem, Meeting, MeetingStatus
 from meetings.services import meeting_changed, meeting_lock_for_change
@@ -67,14 +68,11 @@ def _check_owners(board: Board, owners: Sequence[User], for_all: bool, on: dt.da
 
 
 def _may_update(actor, action: ActionItem) -> bool:
-    if getattr(actor, "is_superuser", False):
-        return True
-    standing = standing_of(actor, action.board)
-    return standing.is_officer or action.is_owned_by(actor)
+    return acting_standing(actor, action.board).is_officer or action.is_owned_by(actor)
 
 
 def _is_officer(actor, board: Board) -> bool:
-    return getattr(actor, "is_superuser", False) or standing_of(actor, board).is_officer
+    return acting_standing(actor, board).is_officer
 
 
 @transaction.atomic
@@ -190,10 +188,7 @@ def action_update(
         meeting = meeting_lock_for_change(reviewed_in)
         if meeting.board_id != board.pk or not meeting.is_in_progress:
             raise ActionClosed("Actions are reviewed in a meeting while it is in progress.")
-        if not (
-            getattr(actor, "is_superuser", False)
-            or can_record(actor, standing_of(actor, board), meeting)
-        ):
+        if not can_record(actor, acting_standing(actor, board), meeting):
             raise NotAllowed("Only whoever records the meeting reviews its actions.")
     update = ActionUpdate(action=locked, at=now, author=actor, note=note, reviewed_in=reviewed_in)
     changed = []

@@ -28,6 +28,15 @@ def get_board_for(user, slug: str) -> tuple[Board, Standing]:
     raise Http404("No such board")
 
 
+def acting_standing(person, board: Board) -> Standing:
+    """The standing a person acts with on `board`, the same for pages and services: their seats;
+    a superuser holding none acts as chair and secretary (the admin account reconciling)."""
+    standing = standing_of(person, board)
+    if standing.is_member or not getattr(person, "is_superuser", False):
+        return standing
+    return SuperuserStanding(board=board, on=standing.on)
+
+
 class SuperuserStanding(Standing):
     @property
     def roles(self) -> frozenset[str]:

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance import audit
-from governance.models import Role, standing_of
+from governance.access import acting_standing
+from governance.models import Role
 from meetings.models import Meeting
 from minutes.errors import BadTransition, InvalidRevision, MinutesError, MinutesNotAllowed
 from minutes.generate import minutes_markdown
@@ -34,9 +35,7 @@ def _now(at: dt.datetime | None) -> dt.datetime:
 
 
 def _roles(actor, board) -> frozenset[str]:
-    if getattr(actor, "is_superuser", False):
-        return frozenset({Role.CHAIR, Role.SECRETARY})
-    return standing_of(actor, board).roles
+    return acting_standing(actor, board).roles
 
 
 def require_officer(actor, board) -> None:

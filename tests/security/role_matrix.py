@@ -318,14 +318,6 @@ CROSS_BOARD = "other_board_via_own_board"
 # the intended answer, the walk expects the defect (and fails once it is fixed, so that the entry
 # is removed). Key: (pattern, role, method); value: one line saying what is wrong.
 KNOWN_DEFECTS: dict[tuple[str, str, str], str] = {
-    ("minutes:minutes_approve", "staff_seat", "POST"): (
-        "a superuser with a staff seat is refused every officer button by the views, yet "
-        "minutes.services treats any superuser as an officer, so approving succeeds"
-    ),
-    ("minutes:minutes_put_to_board", "staff_seat", "POST"): (
-        "as above: the view lets any member through to the service, which lets a superuser "
-        "with a staff seat put the minutes to the board"
-    ),
     ("meetings:meeting_live", "anonymous", "GET"): (
         "the token in the path is a password: with no session at all it shows victor's live "
         "record, changed or not (issue 13, point 3)"
