@@ -22,9 +22,9 @@ from meetings.errors import (
     EmptyNote,
     InvalidAgendaChange,
     InvalidSchedule,
-    MeetingAlreadyAdjourned,
     MeetingNotOpen,
     NotSeated,
+    RecordClosed,
     SpeakerAmbiguous,
     SpeakerUnknown,
     StaleSummary,
@@ -48,12 +48,19 @@ def _now(at: dt.datetime | None) -> dt.datetime:
     return at or timezone.now()
 
 
-def _locked(meeting: Meeting) -> Meeting:
+def _locked(meeting: Meeting, *, closed_ok: bool = False) -> Meeting:
     """The meeting row (not its board's: other apps write there), locked until the transaction
-    ends (PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers)."""
-    return (
+    ends (PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers).
+
+    The one guard of a closed record: once adjourned, a meeting's record changes only through a
+    correction (`meetings.corrections`, which passes `closed_ok`), so every other change is
+    refused here, under the lock, whatever page or admin screen asked for it."""
+    locked = (
         Meeting.objects.select_for_update(of=("self",)).select_related("board").get(pk=meeting.pk)
     )
+    if locked.is_adjourned and not closed_ok:
+        raise RecordClosed()
+    return locked
 
 
 def _changed(meeting: Meeting) -> None:
@@ -73,15 +80,26 @@ def meeting_changed(*, meeting: Meeting) -> None:
 
 def meeting_lock_for_change(meeting: Meeting) -> Meeting:
     """The meeting, read again and locked until the transaction ends: decide on its status
-    (in progress, adjourned) under this lock, so an adjournment cannot slip in between."""
-    return _locked(meeting)
+    (in progress, adjourned) under this lock, so an adjournment cannot slip in between.
+
+    An adjourned meeting is returned, not refused: callers (actions, motions) refuse it in
+    their own words, with their own error class, which their views know how to show."""
+    return _locked(meeting, closed_ok=True)
 
 
-def _recorded(meeting: Meeting, *, actor, action: str, target, summary: str, data=None) -> None:
+def _recorded(
+    meeting: Meeting, *, actor, action: str, target, summary: str, data=None, changes=None
+) -> None:
     """Every change to a meeting's record ends here: live readers are told, the log is written."""
     _changed(meeting)
     audit.record(
-        board=meeting.board, actor=actor, action=action, target=target, summary=summary, data=data
+        board=meeting.board,
+        actor=actor,
+        action=action,
+        target=target,
+        summary=summary,
+        data=data,
+        changes=changes,
     )
 
 
@@ -184,8 +202,6 @@ def meeting_start(
     locked = _locked(meeting)
     if locked.is_in_progress:
         raise MeetingNotOpen("The meeting is already in progress.")
-    if locked.is_adjourned:
-        raise MeetingAlreadyAdjourned("The meeting was adjourned; it cannot start again.")
     now = _now(at)
     fields = ["status", "started_at"]
     if start_is_far_from_schedule(locked, now):
@@ -223,11 +239,7 @@ def meeting_start(
 def meeting_adjourn(*, meeting: Meeting, actor, at: dt.datetime | None = None) -> Meeting:
     locked = _locked(meeting)
     if not locked.is_in_progress:
-        raise MeetingNotOpen(
-            "Only a meeting in progress can be adjourned."
-            if locked.is_scheduled
-            else "The meeting is already adjourned."
-        )
+        raise MeetingNotOpen("Only a meeting in progress can be adjourned.")
     now = _now(at)
     if now < locked.started_at:
         raise MeetingNotOpen("A meeting cannot be adjourned before it started.")
@@ -276,8 +288,6 @@ class ItemDetails:
 def agenda_item_add(*, meeting: Meeting, details: ItemDetails, actor) -> AgendaItem:
     details = details.validated()
     locked = _locked(meeting)
-    if locked.is_adjourned:
-        raise MeetingAlreadyAdjourned("The meeting is adjourned; its agenda is closed.")
     last = locked.items.order_by("-position").values_list("position", flat=True).first()
     item = AgendaItem.objects.create(
         meeting=locked,
@@ -330,8 +340,6 @@ def agenda_item_update(*, item: AgendaItem, details: ItemDetails, actor) -> Agen
 def agenda_item_move(*, item: AgendaItem, offset: int, actor) -> AgendaItem:
     """Move an item up (offset -1) or down (+1); positions are renumbered 1..n."""
     locked = _locked(item.meeting)
-    if locked.is_adjourned:
-        raise MeetingAlreadyAdjourned("The meeting is adjourned; its agenda is closed.")
     items = list(locked.items.in_order())
     index = next((i for i, each in enumerate(items) if each.pk == item.pk), None)
     if index is None:
@@ -424,6 +432,7 @@ def item_summary_update(
     *, item: AgendaItem, summary: str, expected_version: int, actor
 ) -> AgendaItem:
     """Save the summary only if nobody else saved it since `expected_version` was read."""
+    locked = _locked(item.meeting)
     summary = summary.strip().replace("\r\n", "\n")
     now = timezone.now()
     updated = AgendaItem.objects.filter(pk=item.pk, summary_version=expected_version).update(
@@ -444,7 +453,7 @@ def item_summary_update(
         )
     item.refresh_from_db()
     _recorded(
-        item.meeting,
+        locked,
         actor=actor,
         action="agenda_item.summary",
         target=item,
@@ -765,12 +774,10 @@ def note_record(
     board (for good, or until that moment) when the rest of the item is public.
     """
     meeting = item.meeting
+    if meeting.is_adjourned:
+        raise RecordClosed()
     if not meeting.is_in_progress:
-        raise MeetingNotOpen(
-            "Start the meeting to record notes."
-            if meeting.is_scheduled
-            else "The meeting is adjourned; notes can no longer be added."
-        )
+        raise MeetingNotOpen("Start the meeting to record notes.")
     hint, statement = split_speaker(text)
     if speaker is not None:
         if speaker.meeting_id != meeting.pk:
@@ -814,7 +821,10 @@ def note_record(
         live_version=F("live_version") + 1
     )
     if not still_open:
-        raise MeetingNotOpen("The meeting was adjourned a moment ago; the note was not saved.")
+        raise RecordClosed(
+            "The meeting was adjourned a moment ago; the note was not saved. Its record now "
+            "changes only by a correction."
+        )
     meeting.live_version = (meeting.live_version or 0) + 1
     note = Note.objects.create(
         item=item,
