@@ -315,6 +315,7 @@ def agenda_item_update(*, item: AgendaItem, details: ItemDetails, actor) -> Agen
     details = details.validated()
     locked = _locked(item.meeting)
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    before = audit.snapshot(item, fields=[*ItemDetails.__dataclass_fields__])
     changed = []
     for name in ItemDetails.__dataclass_fields__:
         value = getattr(details, name)
@@ -332,6 +333,9 @@ def agenda_item_update(*, item: AgendaItem, details: ItemDetails, actor) -> Agen
             target=item,
             summary=f"Edited the agenda item “{item.title}”",
             data={"fields": changed},
+            changes=audit.changes_between(
+                before, audit.snapshot(item, fields=[*ItemDetails.__dataclass_fields__])
+            ),
         )
     return item
 
@@ -843,15 +847,3 @@ def note_record(
         summary=f"Recorded a note under “{item.title}”",
     )
     return note
-
-
-@transaction.atomic
-def meeting_admin_changed(*, meeting: Meeting, actor, target, summary: str) -> None:
-    """The admin saved a change under `meeting` directly: record it and wake live views."""
-    _recorded(
-        meeting,
-        actor=actor,
-        action="meeting.admin_change",
-        target=target,
-        summary=summary,
-    )
