@@ -7,6 +7,7 @@ call the services; an adjourned meeting's record changes only by "Correct the re
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -122,8 +123,8 @@ def _details(item: AgendaItem) -> ItemDetails:
 
 
 class NoBulkDelete:
-    def get_actions(self, request, *args, **kwargs):
-        actions = super().get_actions(request, *args, **kwargs)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
         actions.pop("delete_selected", None)
         return actions
 

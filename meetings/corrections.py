@@ -106,6 +106,13 @@ def _minute(value: dt.datetime) -> dt.datetime:
     return value.replace(second=0, microsecond=0)
 
 
+def _kept(typed: dt.datetime | None, recorded: dt.datetime | None) -> dt.datetime | None:
+    """A time typed as the record shows it (to the minute) keeps the record's seconds."""
+    if typed and recorded and _minute(typed) == _minute(recorded):
+        return recorded
+    return typed
+
+
 def _attendance_values(
     attendance: Attendance,
     meeting: Meeting,
@@ -124,12 +131,10 @@ def _attendance_values(
     for moment, what in ((arrived_at, "arrival"), (departed_at, "departure")):
         if moment is not None and not opened <= _minute(moment) <= closed:
             raise CorrectionRefused(f"The meeting ran from {span}; give a {what} within it.")
+    arrived_at = _kept(arrived_at, attendance.arrived_at)
+    departed_at = _kept(departed_at, attendance.departed_at)
     if arrived_at and departed_at and departed_at < arrived_at:
         raise CorrectionRefused(f"{attendance.name} cannot leave before arriving.")
-    if arrived_at is not None and _minute(arrived_at) == opened:
-        arrived_at = None  # there from the start
-    if departed_at is not None and _minute(departed_at) == closed:
-        departed_at = None  # stayed to the end
     return {"status": status, "arrived_at": arrived_at, "departed_at": departed_at}
 
 

@@ -155,7 +155,9 @@ def test_every_console_post_on_an_adjourned_meeting_is_refused(
     assert state(adjourned) == before
 
 
-def test_a_refused_htmx_post_replaces_the_whole_console_with_the_record(cast, client_for, adjourned):
+def test_a_refused_htmx_post_replaces_the_whole_console_with_the_record(
+    cast, client_for, adjourned
+):
     item = adjourned.items.in_order().first()
     response = client_for(cast.alice).post(
         url(adjourned, "console_note", item.pk), {"text": "Too late"}, headers=HTMX
