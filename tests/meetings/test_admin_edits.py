@@ -159,6 +159,13 @@ def test_a_scheduled_meeting_deleted_in_the_admin_is_audited(cast, staff):
     assert entry.actor == cast.sam and entry.changes["title"] == [meeting.title, None]
 
 
+def test_status_and_times_are_read_only_in_the_admin(cast, staff):
+    meeting = MeetingFactory(board=cast.board)
+    page = staff.get(change_url(meeting)).text
+    for field in ("status", "started_at", "adjourned_at", "live_version"):
+        assert f'name="{field}' not in page
+
+
 def test_bulk_delete_of_meetings_is_not_offered(cast, staff):
     MeetingFactory(board=cast.board)
     page = staff.get(reverse("admin:meetings_meeting_changelist")).text
