@@ -406,3 +406,44 @@ def test_defect_7_a_stale_summary_post_on_an_adjourned_meeting_is_refused_not_a_
         assert response.status_code == 409
         assert CLOSED in response.text
     assert state(adjourned) == before
+
+
+# -- What other apps add to the console is closed too ------------------------------------------
+
+
+def test_the_console_panels_of_other_apps_refuse_an_adjourned_meeting(cast, client_for, adjourned):
+    from actions.models import ActionItem, ActionUpdate
+    from tests.actions.factories import raise_action
+
+    action = raise_action(cast, cast.victor, text="Book the room")
+    before = (state(adjourned), ActionItem.objects.count(), ActionUpdate.objects.count())
+    chair = client_for(cast.alice)
+    added = chair.post(
+        reverse("actions:console_add", args=[cast.board.slug, adjourned.pk]),
+        {"description": "Too late", "owners": [cast.greta.pk], "due_on": "2024-04-01"},
+        headers=HTMX,
+    )
+    reviewed = chair.post(
+        reverse("actions:console_review", args=[cast.board.slug, adjourned.pk, action.pk]),
+        {"status": "done", "note": "Done"},
+        headers=HTMX,
+    )
+    assert (added.status_code, reviewed.status_code) == (409, 409)
+    assert CLOSED in added.text and CLOSED in reviewed.text
+    assert (state(adjourned), ActionItem.objects.count(), ActionUpdate.objects.count()) == before
+
+
+@pytest.mark.parametrize("line", ["Action Victor: book the room", "Motion: Approve it. Carried."])
+def test_lines_other_apps_claim_are_refused_on_an_adjourned_meeting(
+    cast, client_for, adjourned, line
+):
+    from actions.models import ActionItem
+    from motions.models import Motion
+
+    item = adjourned.items.in_order().first()
+    before = (state(adjourned), ActionItem.objects.count(), Motion.objects.count())
+    response = client_for(cast.alice).post(
+        url(adjourned, "console_note", item.pk), {"text": line}, headers=HTMX
+    )
+    assert response.status_code == 409 and CLOSED in response.text
+    assert (state(adjourned), ActionItem.objects.count(), Motion.objects.count()) == before
