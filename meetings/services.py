@@ -45,6 +45,9 @@ from meetings.queries import principal_seat
 # Re-exported: other apps match names as the console matches speakers.
 from meetings.speakers import match_speaker, split_speaker  # noqa: F401
 
+# What the audit log keeps, before and after, of an attendance the roll call changes.
+TIMED = ["status", "arrived_at", "departed_at"]
+
 
 def _now(at: dt.datetime | None) -> dt.datetime:
     return at or timezone.now()
@@ -647,6 +650,7 @@ def attendance_mark(
             role=seat.role,
         )
     was_here = attendance.pk is not None and attendance.is_present_at(None)
+    before = audit.snapshot(attendance, fields=TIMED) if attendance.pk else {}
     attendance.status = status
     if status == AttendanceStatus.PRESENT:
         if not was_here:
@@ -664,6 +668,7 @@ def attendance_mark(
         summary=f"Marked {attendance.name} {attendance.get_status_display().lower()} "
         f"at “{locked.title}”",
         data={"status": status},
+        changes=audit.changes_between(before, audit.snapshot(attendance, fields=TIMED)),
     )
     return attendance
 
@@ -681,6 +686,7 @@ def attendance_depart(
     now = _now(at)
     if attendance.arrived_at and attendance.arrived_at > now:
         raise NotSeated(f"{attendance.name} cannot leave before arriving.")
+    before = audit.snapshot(attendance, fields=TIMED)
     attendance.departed_at = now
     attendance.save(update_fields=["departed_at"])
     _recorded(
@@ -689,6 +695,7 @@ def attendance_depart(
         action="attendance.depart",
         target=attendance,
         summary=f"Recorded {attendance.name} leaving “{locked.title}” at {when(now, 'time')}",
+        changes=audit.changes_between(before, audit.snapshot(attendance, fields=TIMED)),
     )
     return attendance
 

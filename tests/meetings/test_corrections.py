@@ -452,3 +452,14 @@ def test_admin_saves_are_services_audited_field_by_field(cast, client_for):
     entry = AuditEntry.objects.get(action="meeting.update")
     assert entry.changes == {"location": ["Room 1", "Room 2"]}
     assert Meeting.objects.get(pk=meeting.pk).live_version == meeting.live_version + 1
+
+
+def test_the_roll_call_audits_each_change_before_and_after(cast):
+    meeting = started_meeting(cast.board, actor=cast.alice)
+    (victor,) = attend(meeting, cast.victor, actor=cast.alice, at=meeting.started_at)
+    left = meeting.started_at + dt.timedelta(minutes=5)
+    services.attendance_depart(attendance=victor, actor=cast.alice, at=left)
+    marked = AuditEntry.objects.get(action="attendance.mark")
+    departed = AuditEntry.objects.get(action="attendance.depart")
+    assert marked.changes["status"] == [None, "present"]
+    assert departed.changes == {"departed_at": [None, left.isoformat()]}
