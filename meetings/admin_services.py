@@ -16,8 +16,8 @@ from django.db.models import ProtectedError
 from governance import audit
 from governance.formatting import day, when
 from meetings.errors import InvalidAgendaChange, InvalidSchedule
+from meetings.locking import _locked, _recorded
 from meetings.models import Meeting, MeetingKind, Note
-from meetings.services import _locked, _recorded
 
 # What the admin may change on a meeting; status, times and versions are the services' own.
 MEETING_DETAILS = (

@@ -20,6 +20,7 @@ from governance import audit
 from governance.formatting import day, when
 from governance.models import Standing, standing_of
 from meetings.errors import CorrectionRefused
+from meetings.locking import _locked, _recorded
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -29,7 +30,6 @@ from meetings.models import (
     Meeting,
     Note,
 )
-from meetings.services import _locked, _recorded
 
 REASON_MAX = 500
 

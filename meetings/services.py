@@ -15,97 +15,47 @@ from django.utils import timezone
 
 from governance import audit
 from governance.formatting import day, when
-from governance.models import REPRESENTATIVE_ROLES, Board, seats_on
+from governance.models import Board
+
+# Attendance lives in its own module; callers keep finding it here.
+from meetings.attendance import (  # noqa: F401
+    apologies_send,
+    apologies_withdraw,
+    attendance_add_guest,
+    attendance_depart,
+    attendance_mark,
+)
 from meetings.errors import (
-    ApologiesRefused,
     EmptyNote,
     InvalidAgendaChange,
     InvalidSchedule,
     MeetingNotOpen,
-    NotSeated,
     RecordClosed,
     SpeakerAmbiguous,
     SpeakerUnknown,
     StaleSummary,
     StartNeedsConfirmation,
 )
+from meetings.locking import (  # noqa: F401  (re-exported: other apps lock and notify here)
+    _changed,
+    _locked,
+    _now,
+    _recorded,
+    meeting_changed,
+    meeting_lock_for_change,
+)
 from meetings.models import (
-    GUEST,
     AgendaItem,
     Attendance,
-    AttendanceStatus,
     ItemKind,
     Meeting,
     MeetingKind,
     MeetingStatus,
     Note,
 )
-from meetings.queries import principal_seat
 
 # Re-exported: other apps match names as the console matches speakers.
 from meetings.speakers import match_speaker, split_speaker  # noqa: F401
-
-# What the audit log keeps, before and after, of an attendance the roll call changes.
-TIMED = ["status", "arrived_at", "departed_at"]
-
-
-def _now(at: dt.datetime | None) -> dt.datetime:
-    return at or timezone.now()
-
-
-def _locked(meeting: Meeting, *, closed_ok: bool = False) -> Meeting:
-    """The meeting row (not its board's: other apps write there), locked until the transaction
-    ends (PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers).
-
-    The one guard of a closed record: once adjourned, a meeting's record changes only through a
-    correction (`meetings.corrections`, which passes `closed_ok`), so every other change is
-    refused here, under the lock, whatever page or admin screen asked for it."""
-    locked = (
-        Meeting.objects.select_for_update(of=("self",)).select_related("board").get(pk=meeting.pk)
-    )
-    if locked.is_adjourned and not closed_ok:
-        raise RecordClosed()
-    return locked
-
-
-def _changed(meeting: Meeting) -> None:
-    """Tell live readers the record moved on: one UPDATE, safe against concurrent writers."""
-    Meeting.objects.filter(pk=meeting.pk).update(live_version=F("live_version") + 1)
-    meeting.live_version = (meeting.live_version or 0) + 1
-
-
-def meeting_changed(*, meeting: Meeting) -> None:
-    """Tell live pages that something they show under `meeting` changed.
-
-    For apps that add to a meeting through `meetings.registry` (actions, motions): call it in
-    the transaction that made the change, after auditing it in your own words.
-    """
-    _changed(meeting)
-
-
-def meeting_lock_for_change(meeting: Meeting) -> Meeting:
-    """The meeting, read again and locked until the transaction ends: decide on its status
-    (in progress, adjourned) under this lock, so an adjournment cannot slip in between.
-
-    An adjourned meeting is returned, not refused: callers (actions, motions) refuse it in
-    their own words, with their own error class, which their views know how to show."""
-    return _locked(meeting, closed_ok=True)
-
-
-def _recorded(
-    meeting: Meeting, *, actor, action: str, target, summary: str, data=None, changes=None
-) -> None:
-    """Every change to a meeting's record ends here: live readers are told, the log is written."""
-    _changed(meeting)
-    audit.record(
-        board=meeting.board,
-        actor=actor,
-        action=action,
-        target=target,
-        summary=summary,
-        data=data,
-        changes=changes,
-    )
 
 
 def starts_text(meeting: Meeting) -> str:
@@ -581,149 +531,6 @@ def agenda_publish(*, meeting: Meeting, actor, at: dt.datetime | None = None) ->
         summary=f"{'Published' if first else 'Republished'} the agenda of “{locked.title}”",
     )
     return locked
-
-
-# -- Attendance ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def apologies_send(*, meeting: Meeting, person, actor) -> Attendance:
-    """`person` will not attend: said ahead of the meeting, by them or by a secretary."""
-    locked = _locked(meeting)
-    if not locked.is_scheduled:
-        raise ApologiesRefused(
-            "Apologies are sent before the meeting; once it has started, the chair records "
-            "attendance."
-        )
-    return attendance_mark(
-        meeting=locked, person=person, status=AttendanceStatus.APOLOGIES, actor=actor
-    )
-
-
-@transaction.atomic
-def apologies_withdraw(*, meeting: Meeting, person, actor) -> None:
-    """`person` will attend after all: their apologies are taken back."""
-    locked = _locked(meeting)
-    if not locked.is_scheduled:
-        raise ApologiesRefused("The meeting has started; the chair records who is here.")
-    attendance = Attendance.objects.filter(
-        meeting=locked, person=person, status=AttendanceStatus.APOLOGIES
-    ).first()
-    if attendance is None:
-        raise ApologiesRefused(f"{person} has sent no apologies for this meeting.")
-    attendance.delete()
-    _recorded(
-        locked,
-        actor=actor,
-        action="attendance.withdraw_apologies",
-        target=locked,
-        summary=f"Withdrew the apologies of {person} for “{locked.title}”",
-    )
-
-
-@transaction.atomic
-def attendance_mark(
-    *, meeting: Meeting, person, status: str, actor, at: dt.datetime | None = None
-) -> Attendance:
-    """Record a seated person as present, sending apologies, or absent.
-
-    The first record snapshots the organisation and role they sit for on the meeting date.
-    Marked present during the meeting, they arrive now; before it, they are there from the start.
-    """
-    if status not in AttendanceStatus.values:
-        raise NotSeated("Choose present, apologies or absent.")
-    locked = _locked(meeting)
-    attendance = Attendance.objects.filter(meeting=locked, person=person).first()
-    if attendance is None:
-        seat = principal_seat(seats_on(locked.board, locked.date).filter(person=person))
-        if seat is None:
-            raise NotSeated(
-                f"{person} holds no seat on {locked.board} on {day(locked.date)}; "
-                "record them as a guest instead."
-            )
-        organisation = seat.organisation if seat.role in REPRESENTATIVE_ROLES else None
-        attendance = Attendance(
-            meeting=locked,
-            person=person,
-            organisation=organisation,
-            organisation_name=organisation.name if organisation else person.affiliation,
-            role=seat.role,
-        )
-    was_here = attendance.pk is not None and attendance.is_present_at(None)
-    before = audit.snapshot(attendance, fields=TIMED) if attendance.pk else {}
-    attendance.status = status
-    if status == AttendanceStatus.PRESENT:
-        if not was_here:
-            attendance.arrived_at = _now(at) if locked.is_in_progress else None
-            attendance.departed_at = None
-    else:
-        # A correction: they were never here, so there is nothing to time.
-        attendance.arrived_at = attendance.departed_at = None
-    attendance.save()
-    _recorded(
-        locked,
-        actor=actor,
-        action="attendance.mark",
-        target=attendance,
-        summary=f"Marked {attendance.name} {attendance.get_status_display().lower()} "
-        f"at “{locked.title}”",
-        data={"status": status},
-        changes=audit.changes_between(before, audit.snapshot(attendance, fields=TIMED)),
-    )
-    return attendance
-
-
-@transaction.atomic
-def attendance_depart(
-    *, attendance: Attendance, actor, at: dt.datetime | None = None
-) -> Attendance:
-    locked = _locked(attendance.meeting)
-    attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
-    if not locked.is_in_progress:
-        raise MeetingNotOpen("Departures are recorded while the meeting is in progress.")
-    if not attendance.is_present_at(None):
-        raise NotSeated(f"{attendance.name} is not recorded as here.")
-    now = _now(at)
-    if attendance.arrived_at and attendance.arrived_at > now:
-        raise NotSeated(f"{attendance.name} cannot leave before arriving.")
-    before = audit.snapshot(attendance, fields=TIMED)
-    attendance.departed_at = now
-    attendance.save(update_fields=["departed_at"])
-    _recorded(
-        locked,
-        actor=actor,
-        action="attendance.depart",
-        target=attendance,
-        summary=f"Recorded {attendance.name} leaving “{locked.title}” at {when(now, 'time')}",
-        changes=audit.changes_between(before, audit.snapshot(attendance, fields=TIMED)),
-    )
-    return attendance
-
-
-@transaction.atomic
-def attendance_add_guest(
-    *, meeting: Meeting, name: str, organisation_name: str, actor, at: dt.datetime | None = None
-) -> Attendance:
-    name = " ".join(name.split())
-    if not any(character.isalnum() for character in name):
-        raise NotSeated("Give the guest's name.")
-    locked = _locked(meeting)
-    attendance = Attendance.objects.create(
-        meeting=locked,
-        guest_name=name,
-        organisation_name=" ".join(organisation_name.split()),
-        role=GUEST,
-        status=AttendanceStatus.PRESENT,
-        arrived_at=_now(at) if locked.is_in_progress else None,
-    )
-    _recorded(
-        locked,
-        actor=actor,
-        action="attendance.guest",
-        target=attendance,
-        summary=f"Recorded the guest {name} at “{locked.title}”",
-    )
-    return attendance
 
 
 # -- Notes -------------------------------------------------------------------------------------
