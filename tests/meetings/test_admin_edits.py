@@ -171,3 +171,24 @@ def test_bulk_delete_of_meetings_is_not_offered(cast, staff):
     page = staff.get(reverse("admin:meetings_meeting_changelist")).text
     assert "delete_selected" not in page
     assert "start_meetings" in page and "adjourn_meetings" in page
+
+
+def test_a_meeting_added_in_the_admin_is_scheduled_by_the_service(cast, staff):
+    form = meeting_form(MeetingFactory.build(board=cast.board, title="Added"), title="Added")
+    response = staff.post(reverse("admin:meetings_meeting_add"), form)
+    assert response.status_code == 302, response.text[:3000]
+    meeting = Meeting.objects.get(title="Added")
+    assert meeting.is_scheduled
+    entry = AuditEntry.objects.get(action="meeting.schedule")
+    assert entry.actor == cast.sam and entry.target_id == str(meeting.pk)
+
+
+def test_a_clash_in_the_admin_is_a_message_with_nothing_saved(cast, staff):
+    taken = MeetingFactory(board=cast.board)
+    form = meeting_form(
+        MeetingFactory.build(board=cast.board, starts_at=taken.starts_at), title="Clash"
+    )
+    response = staff.post(reverse("admin:meetings_meeting_add"), form, follow=True)
+    assert response.status_code == 200
+    assert "Nothing was saved" in response.text or "already has a meeting" in response.text
+    assert not Meeting.objects.filter(title="Clash").exists()
