@@ -434,8 +434,9 @@ def agenda_item_remove(*, item: AgendaItem, actor) -> None:
     item = AgendaItem.objects.filter(pk=item.pk, meeting=locked).first()
     if item is None:
         raise InvalidAgendaChange("That item is not on this meeting's agenda.")
-    title = item.title
+    title, pk, before = item.title, item.pk, audit.snapshot(item)
     item.delete()
+    item.pk = pk  # so the audit entry names the row it removed
     items = list(locked.items.in_order().only("pk", "position"))
     for position, each in enumerate(items, start=1):
         each.position = position
@@ -444,8 +445,9 @@ def agenda_item_remove(*, item: AgendaItem, actor) -> None:
         locked,
         actor=actor,
         action="agenda_item.remove",
-        target=locked,
+        target=item,
         summary=f"Removed “{title}” from the agenda of “{locked.title}”",
+        changes=audit.changes_between(before, {}),
     )
 
 

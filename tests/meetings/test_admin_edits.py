@@ -192,3 +192,12 @@ def test_a_clash_in_the_admin_is_a_message_with_nothing_saved(cast, staff):
     assert response.status_code == 200
     assert "Nothing was saved" in response.text or "already has a meeting" in response.text
     assert not Meeting.objects.filter(title="Clash").exists()
+
+
+def test_an_item_removed_in_the_admin_is_audited_as_that_item(cast, staff):
+    meeting = MeetingFactory(board=cast.board)
+    item = AgendaItemFactory(meeting=meeting, title="Dropped")
+    assert staff.post(delete_url(item), {"post": "yes"}).status_code == 302
+    entry = AuditEntry.objects.get(action="agenda_item.remove")
+    assert (entry.target_type, entry.target_id) == ("meetings.agendaitem", str(item.pk))
+    assert entry.changes["title"] == ["Dropped", None]
