@@ -18,6 +18,19 @@ class MeetingAlreadyAdjourned(DomainError):
     pass
 
 
+RECORD_CLOSED = (
+    "The meeting is adjourned: its record is closed and changes only by a correction "
+    "(“Correct the record”, by the chair or a secretary, with a reason)."
+)
+
+
+class RecordClosed(MeetingAlreadyAdjourned, MeetingNotOpen):
+    """A change to an adjourned meeting's record other than a stated correction."""
+
+    def __init__(self, message: str = RECORD_CLOSED):
+        super().__init__(message)
+
+
 class NotSeated(DomainError):
     pass
 
@@ -66,3 +79,7 @@ class StartNeedsConfirmation(DomainError):
 
 class ApologiesRefused(DomainError):
     pass
+
+
+class CorrectionRefused(DomainError):
+    """A correction that cannot be made as asked (no reason, nothing changes, not allowed)."""

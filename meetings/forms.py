@@ -214,3 +214,68 @@ class CarryOverForm(forms.Form):
     def __init__(self, *args, offered=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = AgendaItem.objects.filter(pk__in=[i.pk for i in offered])
+
+
+# -- Correcting an adjourned meeting's record ----------------------------------------------------
+
+
+class CorrectionForm(forms.Form):
+    """What every correction asks: why. The reason is shown with the correction on the record."""
+
+    reason = forms.CharField(
+        label="Why is the record corrected?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown beside the correction, e.g. “Don left at 17:05, not 16:40”.",
+        error_messages={
+            "required": "Say why the record is corrected; the reason is shown with it."
+        },
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    field_order = ["reason"]
+
+
+class AttendanceCorrectionForm(CorrectionForm):
+    status = forms.ChoiceField(label="Attendance", choices=AttendanceStatus.choices)
+    arrived = forms.TimeField(
+        label="Arrived at",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="Empty: there from the start.",
+    )
+    left = forms.TimeField(
+        label="Left at",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="Empty: stayed to the end.",
+    )
+
+    field_order = ["status", "arrived", "left", "reason"]
+
+
+class NoteCorrectionForm(CorrectionForm):
+    text = forms.CharField(
+        label="Statement", max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    speaker = forms.TypedChoiceField(label="Speaker", coerce=int, empty_value=None, required=False)
+
+    field_order = ["speaker", "text", "reason"]
+
+    def __init__(self, *args, speakers: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["speaker"].choices = [("", "No speaker (the record's own words)")] + [
+            (attendance.pk, attendance.name) for attendance in speakers
+        ]
+
+
+class ItemCorrectionForm(CorrectionForm):
+    title = forms.CharField(label="Title", max_length=200)
+    summary = forms.CharField(
+        label="Summary / outcome",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    field_order = ["title", "summary", "reason"]

@@ -13,6 +13,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 
@@ -134,6 +136,28 @@ class Meeting(models.Model):
                 condition=Q(adjourned_at__isnull=True)
                 | Q(started_at__isnull=False, adjourned_at__gte=models.F("started_at")),
                 name="meeting_adjourned_after_started",
+            ),
+            # The status says what the timestamps say, so no hand-set status can leave an
+            # "in progress" meeting that never started (or an adjourned one never closed).
+            models.CheckConstraint(
+                condition=Q(
+                    status=MeetingStatus.SCHEDULED,
+                    started_at__isnull=True,
+                    adjourned_at__isnull=True,
+                )
+                | Q(
+                    status=MeetingStatus.IN_PROGRESS,
+                    started_at__isnull=False,
+                    adjourned_at__isnull=True,
+                )
+                | Q(
+                    status=MeetingStatus.ADJOURNED,
+                    started_at__isnull=False,
+                    adjourned_at__isnull=False,
+                ),
+                name="meeting_status_matches_times",
+                violation_error_message="A meeting's status must agree with when it started "
+                "and adjourned.",
             ),
         ]
         indexes = [models.Index(fields=["board", "status", "starts_at"])]
@@ -473,3 +497,72 @@ class Note(Disclosure):
     def __str__(self) -> str:
         who = f"{self.speaker.short_name}: " if self.speaker_id else ""
         return f"{who}{self.text[:60]}"
+
+
+class CorrectionKind(models.TextChoices):
+    ATTENDANCE = "attendance", "Attendance"
+    NOTE = "note", "Note"
+    ITEM = "item", "Agenda item"
+
+
+class Correction(models.Model):
+    """One stated change to an adjourned meeting's record: what it changed (each field before and
+    after), who made it, when and why. Kept as rows so that the minutes can show them as
+    revisions, and so the record never changes silently."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=CorrectionKind.choices)
+    attendance = models.ForeignKey(
+        Attendance, on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    note = models.ForeignKey(
+        Note, on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    reason = models.TextField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meeting_corrections"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "made_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=GreaterThan(Length(Trim("reason")), 0),
+                name="correction_has_reason",
+                violation_error_message="Say why the record is corrected.",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind=CorrectionKind.ATTENDANCE,
+                    attendance__isnull=False,
+                    note__isnull=True,
+                    item__isnull=True,
+                )
+                | Q(
+                    kind=CorrectionKind.NOTE,
+                    attendance__isnull=True,
+                    note__isnull=False,
+                    item__isnull=True,
+                )
+                | Q(
+                    kind=CorrectionKind.ITEM,
+                    attendance__isnull=True,
+                    note__isnull=True,
+                    item__isnull=False,
+                ),
+                name="correction_names_what_it_changed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Correction of {self.get_kind_display().lower()} at {self.meeting}"
+
+    @property
+    def target(self) -> models.Model:
+        return self.attendance or self.note or self.item

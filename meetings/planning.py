@@ -16,7 +16,7 @@ from governance.access import get_board_for
 from governance.models import Board, Seat, User
 from meetings import services
 from meetings.access import can_plan, get_meeting_for, require_planner
-from meetings.errors import DomainError
+from meetings.errors import DomainError, MeetingAlreadyAdjourned
 from meetings.forms import AgendaItemForm, ApologiesForm, CarryOverForm, MeetingScheduleForm
 from meetings.models import AgendaItem, Meeting
 from meetings.queries import expectation_for, meeting_record
@@ -82,7 +82,7 @@ def agenda_plan(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpR
     board, standing, meeting = _planner_meeting(request, board_slug, meeting_id)
     people = _people_seated(board, meeting)
     form = AgendaItemForm(request.POST or None, presenters=people)
-    error = ""
+    error, extra = "", {}
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -91,12 +91,16 @@ def agenda_plan(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpR
                 )
             except DomainError as exc:
                 error = exc.message
+                if isinstance(exc, MeetingAlreadyAdjourned):
+                    extra["status"] = 409
             else:
                 messages.success(request, f"Added “{item.title}”.")
                 return redirect(agenda_url(meeting) + "#add-item")
         else:
             error = "The item was not added. Check the fields marked below."
-    return _agenda_page(request, board, standing, meeting, form=form, error=error, people=people)
+    return _agenda_page(
+        request, board, standing, meeting, form=form, error=error, people=people, **extra
+    )
 
 
 def _agenda_page(request, board, standing, meeting, *, form=None, error="", people=None, **extra):
@@ -116,14 +120,16 @@ def _agenda_page(request, board, standing, meeting, *, form=None, error="", peop
         "error": error,
         "may_plan": True,
     }
+    status = extra.pop("status", None) or (422 if error or request.method == "POST" else 200)
     context.update(extra)
-    status = 422 if error or request.method == "POST" else 200
     return render(request, AGENDA, context, status=status)
 
 
 def _refused(request, board_slug, meeting_id, error: DomainError | str, **extra) -> HttpResponse:
     board, standing, meeting = get_meeting_for(request.user, board_slug, meeting_id)
     message = error.message if isinstance(error, DomainError) else error
+    if isinstance(error, MeetingAlreadyAdjourned):
+        extra["status"] = 409  # the record is closed, not the input wrong
     return _agenda_page(request, board, standing, meeting, error=message, **extra)
 
 

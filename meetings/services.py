@@ -7,7 +7,6 @@ so that members' live views notice the change on their next poll.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -16,73 +15,47 @@ from django.utils import timezone
 
 from governance import audit
 from governance.formatting import day, when
-from governance.models import REPRESENTATIVE_ROLES, Board, seats_on
+from governance.models import Board
+
+# Attendance lives in its own module; callers keep finding it here.
+from meetings.attendance import (  # noqa: F401
+    apologies_send,
+    apologies_withdraw,
+    attendance_add_guest,
+    attendance_depart,
+    attendance_mark,
+)
 from meetings.errors import (
-    ApologiesRefused,
     EmptyNote,
     InvalidAgendaChange,
     InvalidSchedule,
-    MeetingAlreadyAdjourned,
     MeetingNotOpen,
-    NotSeated,
+    RecordClosed,
     SpeakerAmbiguous,
     SpeakerUnknown,
     StaleSummary,
     StartNeedsConfirmation,
 )
+from meetings.locking import (  # noqa: F401  (re-exported: other apps lock and notify here)
+    _changed,
+    _locked,
+    _now,
+    _recorded,
+    meeting_changed,
+    meeting_lock_for_change,
+)
 from meetings.models import (
-    GUEST,
     AgendaItem,
     Attendance,
-    AttendanceStatus,
     ItemKind,
     Meeting,
     MeetingKind,
     MeetingStatus,
     Note,
 )
-from meetings.queries import principal_seat
 
-
-def _now(at: dt.datetime | None) -> dt.datetime:
-    return at or timezone.now()
-
-
-def _locked(meeting: Meeting) -> Meeting:
-    """The meeting row (not its board's: other apps write there), locked until the transaction
-    ends (PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers)."""
-    return (
-        Meeting.objects.select_for_update(of=("self",)).select_related("board").get(pk=meeting.pk)
-    )
-
-
-def _changed(meeting: Meeting) -> None:
-    """Tell live readers the record moved on: one UPDATE, safe against concurrent writers."""
-    Meeting.objects.filter(pk=meeting.pk).update(live_version=F("live_version") + 1)
-    meeting.live_version = (meeting.live_version or 0) + 1
-
-
-def meeting_changed(*, meeting: Meeting) -> None:
-    """Tell live pages that something they show under `meeting` changed.
-
-    For apps that add to a meeting through `meetings.registry` (actions, motions): call it in
-    the transaction that made the change, after auditing it in your own words.
-    """
-    _changed(meeting)
-
-
-def meeting_lock_for_change(meeting: Meeting) -> Meeting:
-    """The meeting, read again and locked until the transaction ends: decide on its status
-    (in progress, adjourned) under this lock, so an adjournment cannot slip in between."""
-    return _locked(meeting)
-
-
-def _recorded(meeting: Meeting, *, actor, action: str, target, summary: str, data=None) -> None:
-    """Every change to a meeting's record ends here: live readers are told, the log is written."""
-    _changed(meeting)
-    audit.record(
-        board=meeting.board, actor=actor, action=action, target=target, summary=summary, data=data
-    )
+# Re-exported: other apps match names as the console matches speakers.
+from meetings.speakers import match_speaker, split_speaker  # noqa: F401
 
 
 def starts_text(meeting: Meeting) -> str:
@@ -184,8 +157,6 @@ def meeting_start(
     locked = _locked(meeting)
     if locked.is_in_progress:
         raise MeetingNotOpen("The meeting is already in progress.")
-    if locked.is_adjourned:
-        raise MeetingAlreadyAdjourned("The meeting was adjourned; it cannot start again.")
     now = _now(at)
     fields = ["status", "started_at"]
     if start_is_far_from_schedule(locked, now):
@@ -223,11 +194,7 @@ def meeting_start(
 def meeting_adjourn(*, meeting: Meeting, actor, at: dt.datetime | None = None) -> Meeting:
     locked = _locked(meeting)
     if not locked.is_in_progress:
-        raise MeetingNotOpen(
-            "Only a meeting in progress can be adjourned."
-            if locked.is_scheduled
-            else "The meeting is already adjourned."
-        )
+        raise MeetingNotOpen("Only a meeting in progress can be adjourned.")
     now = _now(at)
     if now < locked.started_at:
         raise MeetingNotOpen("A meeting cannot be adjourned before it started.")
@@ -276,8 +243,6 @@ class ItemDetails:
 def agenda_item_add(*, meeting: Meeting, details: ItemDetails, actor) -> AgendaItem:
     details = details.validated()
     locked = _locked(meeting)
-    if locked.is_adjourned:
-        raise MeetingAlreadyAdjourned("The meeting is adjourned; its agenda is closed.")
     last = locked.items.order_by("-position").values_list("position", flat=True).first()
     item = AgendaItem.objects.create(
         meeting=locked,
@@ -305,6 +270,7 @@ def agenda_item_update(*, item: AgendaItem, details: ItemDetails, actor) -> Agen
     details = details.validated()
     locked = _locked(item.meeting)
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    before = audit.snapshot(item, fields=[*ItemDetails.__dataclass_fields__])
     changed = []
     for name in ItemDetails.__dataclass_fields__:
         value = getattr(details, name)
@@ -322,6 +288,9 @@ def agenda_item_update(*, item: AgendaItem, details: ItemDetails, actor) -> Agen
             target=item,
             summary=f"Edited the agenda item “{item.title}”",
             data={"fields": changed},
+            changes=audit.changes_between(
+                before, audit.snapshot(item, fields=[*ItemDetails.__dataclass_fields__])
+            ),
         )
     return item
 
@@ -330,8 +299,6 @@ def agenda_item_update(*, item: AgendaItem, details: ItemDetails, actor) -> Agen
 def agenda_item_move(*, item: AgendaItem, offset: int, actor) -> AgendaItem:
     """Move an item up (offset -1) or down (+1); positions are renumbered 1..n."""
     locked = _locked(item.meeting)
-    if locked.is_adjourned:
-        raise MeetingAlreadyAdjourned("The meeting is adjourned; its agenda is closed.")
     items = list(locked.items.in_order())
     index = next((i for i, each in enumerate(items) if each.pk == item.pk), None)
     if index is None:
@@ -424,6 +391,7 @@ def item_summary_update(
     *, item: AgendaItem, summary: str, expected_version: int, actor
 ) -> AgendaItem:
     """Save the summary only if nobody else saved it since `expected_version` was read."""
+    locked = _locked(item.meeting)
     summary = summary.strip().replace("\r\n", "\n")
     now = timezone.now()
     updated = AgendaItem.objects.filter(pk=item.pk, summary_version=expected_version).update(
@@ -444,7 +412,7 @@ def item_summary_update(
         )
     item.refresh_from_db()
     _recorded(
-        item.meeting,
+        locked,
         actor=actor,
         action="agenda_item.summary",
         target=item,
@@ -466,8 +434,9 @@ def agenda_item_remove(*, item: AgendaItem, actor) -> None:
     item = AgendaItem.objects.filter(pk=item.pk, meeting=locked).first()
     if item is None:
         raise InvalidAgendaChange("That item is not on this meeting's agenda.")
-    title = item.title
+    title, pk, before = item.title, item.pk, audit.snapshot(item)
     item.delete()
+    item.pk = pk  # so the audit entry names the row it removed
     items = list(locked.items.in_order().only("pk", "position"))
     for position, each in enumerate(items, start=1):
         each.position = position
@@ -476,8 +445,9 @@ def agenda_item_remove(*, item: AgendaItem, actor) -> None:
         locked,
         actor=actor,
         action="agenda_item.remove",
-        target=locked,
+        target=item,
         summary=f"Removed “{title}” from the agenda of “{locked.title}”",
+        changes=audit.changes_between(before, {}),
     )
 
 
@@ -565,183 +535,7 @@ def agenda_publish(*, meeting: Meeting, actor, at: dt.datetime | None = None) ->
     return locked
 
 
-# -- Attendance ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def apologies_send(*, meeting: Meeting, person, actor) -> Attendance:
-    """`person` will not attend: said ahead of the meeting, by them or by a secretary."""
-    locked = _locked(meeting)
-    if not locked.is_scheduled:
-        raise ApologiesRefused(
-            "Apologies are sent before the meeting; once it has started, the chair records "
-            "attendance."
-        )
-    return attendance_mark(
-        meeting=locked, person=person, status=AttendanceStatus.APOLOGIES, actor=actor
-    )
-
-
-@transaction.atomic
-def apologies_withdraw(*, meeting: Meeting, person, actor) -> None:
-    """`person` will attend after all: their apologies are taken back."""
-    locked = _locked(meeting)
-    if not locked.is_scheduled:
-        raise ApologiesRefused("The meeting has started; the chair records who is here.")
-    attendance = Attendance.objects.filter(
-        meeting=locked, person=person, status=AttendanceStatus.APOLOGIES
-    ).first()
-    if attendance is None:
-        raise ApologiesRefused(f"{person} has sent no apologies for this meeting.")
-    attendance.delete()
-    _recorded(
-        locked,
-        actor=actor,
-        action="attendance.withdraw_apologies",
-        target=locked,
-        summary=f"Withdrew the apologies of {person} for “{locked.title}”",
-    )
-
-
-@transaction.atomic
-def attendance_mark(
-    *, meeting: Meeting, person, status: str, actor, at: dt.datetime | None = None
-) -> Attendance:
-    """Record a seated person as present, sending apologies, or absent.
-
-    The first record snapshots the organisation and role they sit for on the meeting date.
-    Marked present during the meeting, they arrive now; before it, they are there from the start.
-    """
-    if status not in AttendanceStatus.values:
-        raise NotSeated("Choose present, apologies or absent.")
-    locked = _locked(meeting)
-    attendance = Attendance.objects.filter(meeting=locked, person=person).first()
-    if attendance is None:
-        seat = principal_seat(seats_on(locked.board, locked.date).filter(person=person))
-        if seat is None:
-            raise NotSeated(
-                f"{person} holds no seat on {locked.board} on {day(locked.date)}; "
-                "record them as a guest instead."
-            )
-        organisation = seat.organisation if seat.role in REPRESENTATIVE_ROLES else None
-        attendance = Attendance(
-            meeting=locked,
-            person=person,
-            organisation=organisation,
-            organisation_name=organisation.name if organisation else person.affiliation,
-            role=seat.role,
-        )
-    was_here = attendance.pk is not None and attendance.is_present_at(None)
-    attendance.status = status
-    if status == AttendanceStatus.PRESENT:
-        if not was_here:
-            attendance.arrived_at = _now(at) if locked.is_in_progress else None
-            attendance.departed_at = None
-    else:
-        # A correction: they were never here, so there is nothing to time.
-        attendance.arrived_at = attendance.departed_at = None
-    attendance.save()
-    _recorded(
-        locked,
-        actor=actor,
-        action="attendance.mark",
-        target=attendance,
-        summary=f"Marked {attendance.name} {attendance.get_status_display().lower()} "
-        f"at “{locked.title}”",
-        data={"status": status},
-    )
-    return attendance
-
-
-@transaction.atomic
-def attendance_depart(
-    *, attendance: Attendance, actor, at: dt.datetime | None = None
-) -> Attendance:
-    locked = _locked(attendance.meeting)
-    attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
-    if not locked.is_in_progress:
-        raise MeetingNotOpen("Departures are recorded while the meeting is in progress.")
-    if not attendance.is_present_at(None):
-        raise NotSeated(f"{attendance.name} is not recorded as here.")
-    now = _now(at)
-    if attendance.arrived_at and attendance.arrived_at > now:
-        raise NotSeated(f"{attendance.name} cannot leave before arriving.")
-    attendance.departed_at = now
-    attendance.save(update_fields=["departed_at"])
-    _recorded(
-        locked,
-        actor=actor,
-        action="attendance.depart",
-        target=attendance,
-        summary=f"Recorded {attendance.name} leaving “{locked.title}” at {when(now, 'time')}",
-    )
-    return attendance
-
-
-@transaction.atomic
-def attendance_add_guest(
-    *, meeting: Meeting, name: str, organisation_name: str, actor, at: dt.datetime | None = None
-) -> Attendance:
-    name = " ".join(name.split())
-    if not any(character.isalnum() for character in name):
-        raise NotSeated("Give the guest's name.")
-    locked = _locked(meeting)
-    attendance = Attendance.objects.create(
-        meeting=locked,
-        guest_name=name,
-        organisation_name=" ".join(organisation_name.split()),
-        role=GUEST,
-        status=AttendanceStatus.PRESENT,
-        arrived_at=_now(at) if locked.is_in_progress else None,
-    )
-    _recorded(
-        locked,
-        actor=actor,
-        action="attendance.guest",
-        target=attendance,
-        summary=f"Recorded the guest {name} at “{locked.title}”",
-    )
-    return attendance
-
-
 # -- Notes -------------------------------------------------------------------------------------
-
-# "Don: text" or "Don Dugger: text" (up to three words); a URL's "http://" is not a speaker.
-SPEAKER_PREFIX = re.compile(
-    r"^\s*(?P<name>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,2})\s*:+(?!//)\s*(?P<text>.*)\Z",
-    re.DOTALL,
-)
-
-
-def split_speaker(text: str) -> tuple[str | None, str]:
-    """('Don', 'makes the point') from 'Don: makes the point'; (None, text) without a prefix."""
-    match = SPEAKER_PREFIX.match(text)
-    if not match:
-        return None, text.strip()
-    return match["name"], match["text"].strip()
-
-
-def _folded(value: str) -> str:
-    return " ".join(value.casefold().replace(".", " ").split())
-
-
-def match_speaker(hint: str, attendees: list[Attendance]) -> list[Attendance]:
-    """Attendees answering to `hint`, best kind of match first: the full name, then a first
-    name, then any one name, then the start of a name."""
-    wanted = _folded(hint)
-    tiers: list[list[Attendance]] = [[], [], [], []]
-    for attendee in attendees:
-        full = _folded(attendee.name)
-        words = full.split()
-        if full == wanted:
-            tiers[0].append(attendee)
-        elif words and words[0] == wanted:
-            tiers[1].append(attendee)
-        elif wanted in words:
-            tiers[2].append(attendee)
-        elif full.startswith(wanted) or any(word.startswith(wanted) for word in words):
-            tiers[3].append(attendee)
-    return next((tier for tier in tiers if tier), [])
 
 
 @transaction.atomic
@@ -765,12 +559,10 @@ def note_record(
     board (for good, or until that moment) when the rest of the item is public.
     """
     meeting = item.meeting
+    if meeting.is_adjourned:
+        raise RecordClosed()
     if not meeting.is_in_progress:
-        raise MeetingNotOpen(
-            "Start the meeting to record notes."
-            if meeting.is_scheduled
-            else "The meeting is adjourned; notes can no longer be added."
-        )
+        raise MeetingNotOpen("Start the meeting to record notes.")
     hint, statement = split_speaker(text)
     if speaker is not None:
         if speaker.meeting_id != meeting.pk:
@@ -814,7 +606,10 @@ def note_record(
         live_version=F("live_version") + 1
     )
     if not still_open:
-        raise MeetingNotOpen("The meeting was adjourned a moment ago; the note was not saved.")
+        raise RecordClosed(
+            "The meeting was adjourned a moment ago; the note was not saved. Its record now "
+            "changes only by a correction."
+        )
     meeting.live_version = (meeting.live_version or 0) + 1
     note = Note.objects.create(
         item=item,
@@ -833,15 +628,3 @@ def note_record(
         summary=f"Recorded a note under “{item.title}”",
     )
     return note
-
-
-@transaction.atomic
-def meeting_admin_changed(*, meeting: Meeting, actor, target, summary: str) -> None:
-    """The admin saved a change under `meeting` directly: record it and wake live views."""
-    _recorded(
-        meeting,
-        actor=actor,
-        action="meeting.admin_change",
-        target=target,
-        summary=summary,
-    )

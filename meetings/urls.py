@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import planning, views
+from meetings import correction_views, planning, views
 
 app_name = "meetings"
 
@@ -55,4 +55,20 @@ urlpatterns = [
         name="console_summary",
     ),
     path("<int:meeting_id>/items/<int:item_id>/edit/", views.item_edit, name="item_edit"),
+    path("<int:meeting_id>/corrections/", correction_views.correction_list, name="corrections"),
+    path(
+        "<int:meeting_id>/corrections/attendance/<int:attendance_id>/",
+        correction_views.correct_attendance,
+        name="correct_attendance",
+    ),
+    path(
+        "<int:meeting_id>/corrections/notes/<int:note_id>/",
+        correction_views.correct_note,
+        name="correct_note",
+    ),
+    path(
+        "<int:meeting_id>/corrections/items/<int:item_id>/",
+        correction_views.correct_item,
+        name="correct_item",
+    ),
 ]

@@ -27,8 +27,11 @@ from governance.access import get_board_for
 from governance.models import Board, Seat, Standing, User
 from meetings import registry, services
 from meetings.access import can_plan, can_record, get_meeting_for, require_recorder
+from meetings.corrections import corrections_of, may_correct
 from meetings.errors import (
+    RECORD_CLOSED,
     DomainError,
+    MeetingAlreadyAdjourned,
     SpeakerAmbiguous,
     SpeakerUnknown,
     StaleSummary,
@@ -95,6 +98,7 @@ def meeting_detail(request: HttpRequest, board_slug: str, meeting_id: int) -> Ht
 
 def _detail_context(user, board: Board, standing: Standing, meeting: Meeting) -> dict:
     record = meeting_record(meeting)
+    record_corrections = _corrections_beside(record) if meeting.is_adjourned else []
     may_record = can_record(user, standing, meeting)
     viewer = registry.Viewer(user=user, standing=standing, meeting=meeting, may_record=may_record)
     registry.item_sections_for(viewer, record.items)
@@ -105,11 +109,33 @@ def _detail_context(user, board: Board, standing: Standing, meeting: Meeting) ->
         "record": record,
         "meeting_sections": registry.meeting_sections_for(viewer),
         "may_record": may_record,
+        "may_correct": meeting.is_adjourned and may_correct(user, meeting, standing),
+        "corrections": record_corrections,
         "may_plan": can_plan(user, standing, meeting),
         "live_url": live_url_for(meeting, user) if follows_live(meeting) else "",
         "today": timezone.localdate(),
         "now": timezone.now(),
     }
+
+
+def _corrections_beside(record) -> list:
+    """The record's corrections (one query), each also hung on what it changed, so the page
+    shows it there: `corrected` on attendances, items and notes."""
+    names = {attendance.pk: attendance.name for attendance in record.attendances}
+    made = corrections_of(record.meeting, names)
+    targets: dict[tuple[str, int], object] = {}
+    for attendance in record.attendances:
+        targets["attendance", attendance.pk] = attendance
+    for item in record.items:
+        targets["item", item.pk] = item
+        for note in item.notes.all():
+            targets["note", note.pk] = note
+    for correction in made:
+        key = correction.attendance_id or correction.note_id or correction.item_id
+        target = targets.get((correction.kind, key))
+        if target is not None:
+            target.corrected = [*getattr(target, "corrected", []), correction]
+    return made
 
 
 def _attendance_of(user, standing: Standing, attendances: list[Attendance]):
@@ -251,6 +277,7 @@ def _console_context(user, board: Board, standing: Standing, meeting: Meeting, *
         "item_form": AgendaItemForm(presenters=presenters),
         "guest_form": GuestForm(),
         "live_url": live_url_for(meeting, user),
+        "may_correct": meeting.is_adjourned and may_correct(user, meeting, standing),
         "errors": {},
     }
     context.update(extra)
@@ -296,9 +323,19 @@ def _console_response(
         meeting = Meeting.objects.select_related("board", "chair", "minute_taker").get(
             pk=meeting_id
         )
+    retarget = False
+    if meeting.is_adjourned and (status >= 400 or piece != "console"):
+        # A closed record: whatever was refused, the answer is the record, read-only, with
+        # why nothing was stored (409), in place of the whole console.
+        if status >= 400:
+            status, saved, extra = 409, "", {"errors": {"head": RECORD_CLOSED}}
+        piece, retarget = "console", True
     context = _console_context(request.user, board, standing, meeting, **extra)
     template = CONSOLE + (f"#{piece}" if request.htmx else "")
     response = render(request, template, context, status=status)
+    if retarget and request.htmx:
+        response["HX-Retarget"] = "#console"
+        response["HX-Reswap"] = "outerHTML"
     response["X-Live-Version"] = str(meeting.live_version)
     if saved and status == 200:
         response["HX-Trigger"] = json.dumps({"meetings:saved": saved})
@@ -614,6 +651,10 @@ def console_summary(
             summary_form=kept,
             their_summary=error.current_text,
         )
+    except DomainError as error:
+        return _console_error(
+            request, board_slug, meeting_id, "summary", "summary", error, summary_form=form
+        )
     return _console_response(request, board_slug, meeting_id, "summary", saved="Summary saved")
 
 
@@ -673,15 +714,18 @@ def item_edit(request: HttpRequest, board_slug: str, meeting_id: int, item_id: i
         presenters=_presenters(board, meeting),
     )
     error = ""
-    if request.method == "POST" and form.is_valid():
+    closed = meeting.is_adjourned
+    if closed:
+        error = RECORD_CLOSED
+    elif request.method == "POST" and form.is_valid():
         try:
             services.agenda_item_update(item=item, details=form.details(), actor=request.user)
         except DomainError as exc:
-            error = exc.message
+            error, closed = exc.message, isinstance(exc, MeetingAlreadyAdjourned)
         else:
             messages.success(request, f"Saved “{form.cleaned_data['title']}”.")
             return redirect(_safe_next(request, meeting))
-    status = 422 if request.method == "POST" else 200
+    status = (409 if closed else 422) if request.method == "POST" else 200
     return render(
         request,
         "meetings/item_edit.html",
@@ -691,6 +735,8 @@ def item_edit(request: HttpRequest, board_slug: str, meeting_id: int, item_id: i
             "item": item,
             "form": form,
             "error": error,
+            "closed": closed,
+            "may_correct": closed and may_correct(request.user, meeting, standing),
             "next": _safe_next(request, meeting),
         },
         status=status,

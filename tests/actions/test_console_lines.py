@@ -208,7 +208,7 @@ def test_no_action_after_adjournment(cast, client_for, meeting):
         {"text": "Action Victor: late"},
         headers=HTMX,
     )
-    assert response.status_code == 422
+    assert response.status_code == 409  # the record is closed
     assert not ActionItem.objects.exists()
 
 

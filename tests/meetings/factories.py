@@ -19,6 +19,14 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Meeting {n}")
     starts_at = factory.Sequence(lambda n: MEETING_START + dt.timedelta(minutes=n))
     location = "Conference call"
+    # A status given by a test comes with the times it implies (the database insists).
+    started_at = factory.LazyAttribute(
+        lambda m: None if m.status in ("", "scheduled") else m.starts_at
+    )
+    adjourned_at = factory.LazyAttribute(
+        lambda m: m.starts_at + dt.timedelta(hours=2) if m.status == "adjourned" else None
+    )
+    status = "scheduled"
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):

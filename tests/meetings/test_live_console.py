@@ -372,7 +372,7 @@ def test_start_and_adjourn(cast, client_for):
     late = client.post(
         url(meeting, "console_note", meeting.current_item_id), {"text": "late"}, headers=HTMX
     )
-    assert late.status_code == 422 and "adjourned" in late.text
+    assert late.status_code == 409 and "record is closed" in late.text
     assert not Note.objects.exists()
 
 

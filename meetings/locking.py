@@ -1,0 +1,79 @@
+"""The one guard of a meeting's record, and how a change to it is told.
+
+Every service that changes a meeting's record locks the meeting here (`_locked`): an adjourned
+meeting is refused (`RecordClosed`) unless the caller is a correction. `_recorded` audits the
+change and bumps the live version, so members' live views notice it on their next poll.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F
+from django.utils import timezone
+
+from governance import audit
+from meetings.errors import RecordClosed
+from meetings.models import Meeting
+
+# What the audit log keeps, before and after, of an attendance the roll call changes.
+TIMED = ["status", "arrived_at", "departed_at"]
+
+
+def _now(at: dt.datetime | None) -> dt.datetime:
+    return at or timezone.now()
+
+
+def _locked(meeting: Meeting, *, closed_ok: bool = False) -> Meeting:
+    """The meeting row (not its board's: other apps write there), locked until the transaction
+    ends (PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers).
+
+    The one guard of a closed record: once adjourned, a meeting's record changes only through a
+    correction (`meetings.corrections`, which passes `closed_ok`), so every other change is
+    refused here, under the lock, whatever page or admin screen asked for it."""
+    locked = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("board").get(pk=meeting.pk)
+    )
+    if locked.is_adjourned and not closed_ok:
+        raise RecordClosed()
+    return locked
+
+
+def _changed(meeting: Meeting) -> None:
+    """Tell live readers the record moved on: one UPDATE, safe against concurrent writers."""
+    Meeting.objects.filter(pk=meeting.pk).update(live_version=F("live_version") + 1)
+    meeting.live_version = (meeting.live_version or 0) + 1
+
+
+def meeting_changed(*, meeting: Meeting) -> None:
+    """Tell live pages that something they show under `meeting` changed.
+
+    For apps that add to a meeting through `meetings.registry` (actions, motions): call it in
+    the transaction that made the change, after auditing it in your own words.
+    """
+    _changed(meeting)
+
+
+def meeting_lock_for_change(meeting: Meeting) -> Meeting:
+    """The meeting, read again and locked until the transaction ends: decide on its status
+    (in progress, adjourned) under this lock, so an adjournment cannot slip in between.
+
+    An adjourned meeting is returned, not refused: callers (actions, motions) refuse it in
+    their own words, with their own error class, which their views know how to show."""
+    return _locked(meeting, closed_ok=True)
+
+
+def _recorded(
+    meeting: Meeting, *, actor, action: str, target, summary: str, data=None, changes=None
+) -> None:
+    """Every change to a meeting's record ends here: live readers are told, the log is written."""
+    _changed(meeting)
+    audit.record(
+        board=meeting.board,
+        actor=actor,
+        action=action,
+        target=target,
+        summary=summary,
+        data=data,
+        changes=changes,
+    )
