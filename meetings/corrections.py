@@ -17,8 +17,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from governance import audit
+from governance.access import acting_standing
 from governance.formatting import day, when
-from governance.models import Standing, standing_of
+from governance.models import Standing
 from meetings.errors import CorrectionRefused
 from meetings.locking import _locked, _recorded
 from meetings.models import (
@@ -53,9 +54,8 @@ def may_correct(user, meeting: Meeting, standing: Standing | None = None) -> boo
     overrules the record they kept, so an officer answers for it."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if getattr(user, "is_superuser", False):
-        return True
-    standing = standing or standing_of(user, meeting.board)
+    # A superuser with a seat acts with that seat, one without as chair and secretary.
+    standing = standing or acting_standing(user, meeting.board)
     if standing.is_secretary:
         return True
     if meeting.chair_id is not None:

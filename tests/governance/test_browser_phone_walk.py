@@ -24,7 +24,7 @@ from django.utils.http import urlsafe_base64_encode
 from budget.models import BudgetLine, FiscalYear, SpendingRequest
 from governance.demo import DEMO_BOARD_SLUG
 from governance.models import User
-from meetings.models import Meeting
+from meetings.models import Meeting, Note
 from meetings.views import live_url_for
 from tests.governance.test_login_required import named_patterns
 
@@ -131,6 +131,15 @@ def scenes() -> list[dict]:
                 "board_slug": board.slug,
                 "meeting_id": meeting.pk,
                 "item_id": meeting.items.order_by("position").first().pk,
+                "attendance_id": meeting.attendances.order_by("pk")
+                .values_list("pk", flat=True)
+                .first()
+                or 0,
+                "note_id": Note.objects.filter(item__meeting=meeting)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+                .first()
+                or 0,
                 "year": year,
                 "line_id": spending_request.line_id,
                 "request_id": spending_request.pk,
@@ -163,6 +172,14 @@ def special_ids(name: str, user: User | None, scene: dict) -> dict:
         meeting = Meeting.objects.get(pk=scene["meeting_id"])
         who = user or User.objects.get(email=ROLES["member"])
         return {"token": live_url_for(meeting, who).rstrip("/").rsplit("/", 1)[1]}
+    if name == "meetings:correct_note":
+        note = (
+            Note.objects.filter(item__meeting__board__slug=scene["board_slug"])
+            .filter(item__meeting__status="adjourned")
+            .order_by("pk")
+            .first()
+        )
+        return {"meeting_id": note.item.meeting_id, "note_id": note.pk}
     if name == "password_reset_confirm":
         member = User.objects.get(email=ROLES["member"])
         return {

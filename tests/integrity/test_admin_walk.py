@@ -53,12 +53,7 @@ EXEMPT = {
 # those branches remove these as their walks pass, and the lead empties the set after merging.
 # (Tried on this branch merged with main at 5d46ca8, which has the governance branch: the four
 # governance models pass all four walks; the meetings ones still fail, on change and delete.)
-NOT_WALKED_YET = {
-    "meetings.meeting",
-    "meetings.agendaitem",
-    "meetings.attendance",
-    "meetings.note",
-}
+NOT_WALKED_YET: set[str] = set()
 
 _numbers = itertools.count(1)
 
@@ -278,6 +273,7 @@ WALKS: dict[str, Walk] = {
     # Read-only in the admin: the walk only checks that each write is refused.
     "governance.auditentry": Walk(),
     "motions.motion": Walk(),
+    "meetings.correction": Walk(),
     "motions.motioncorrection": Walk(),
     "minutes.minutes": Walk(),
     "minutes.revision": Walk(),

@@ -249,6 +249,13 @@ MATRIX: dict[str, Row] = {
     "meetings:console_note": post_only(officers(CONFLICT)),
     "meetings:console_summary": post_only(officers(CONFLICT)),
     "meetings:item_edit": Row(get=officers(), post=officers(CONFLICT)),
+    # Correcting an adjourned record: the chair and the secretaries; an empty post is a form error.
+    "meetings:corrections": read_only(officers(), meeting="adjourned"),
+    "meetings:correct_attendance": Row(
+        get=officers(), post=officers(CONFLICT), meeting="adjourned"
+    ),
+    "meetings:correct_note": Row(get=officers(), post=officers(CONFLICT), meeting="adjourned"),
+    "meetings:correct_item": Row(get=officers(), post=officers(CONFLICT), meeting="adjourned"),
     # -- Motions ----------------------------------------------------------------------------------
     "motions:motion_list": read_only(board()),
     "motions:motion_new": Row(get=officers(), post=officers(CONFLICT)),

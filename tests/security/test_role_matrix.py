@@ -31,6 +31,7 @@ from budget import services as budget_services
 from budget.models import Category, YearStatus
 from governance.models import Role
 from meetings import services as meeting_services
+from meetings.models import Note
 from meetings.views import live_url_for
 from minutes import services as minutes_services
 from tests.actions.factories import raise_action
@@ -242,6 +243,11 @@ def sample_kwargs(world, pattern: Pattern, row: Row, role: str, board_slug: str)
         "line_id": world.line.pk,
         "request_id": world.spending.pk,
         "comment_id": world.comment.pk,
+        "attendance_id": meeting.attendances.order_by("pk").values_list("pk", flat=True).first(),
+        "note_id": Note.objects.filter(item__meeting=meeting)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first(),
         # The live poll's token names the person it was issued to: each role uses its own, and
         # someone with no account one copied from a voting member's page (a forwarded link).
         "token": token_of(meeting, person or world.people["voting"]),
