@@ -47,6 +47,10 @@ class Minutes(models.Model):
         max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT, editable=False
     )
     text = models.TextField(editable=False, help_text="The current revision's Markdown.")
+    # What the record said when the minutes last took it in (generated, or corrections applied):
+    # a later correction of the record is the difference between this and the record now.
+    record_text = models.TextField(editable=False, blank=True)
+    record_taken_at = models.DateTimeField(null=True, blank=True, editable=False)
     revision_count = models.PositiveIntegerField(default=0, editable=False)
     generated_at = models.DateTimeField(editable=False)
     generated_by = models.ForeignKey(

@@ -98,12 +98,19 @@ def minutes_generate(*, meeting: Meeting, actor, at: dt.datetime | None = None) 
     if Minutes.objects.filter(meeting=meeting).exists():
         raise BadTransition(f"The minutes of {meeting.title} already exist; edit them instead.")
     at = _now(at)
+    text = minutes_markdown(meeting)
     minutes = Minutes.objects.create(
-        meeting=meeting, text="", generated_at=at, generated_by=actor, status=MinutesStatus.DRAFT
+        meeting=meeting,
+        text="",
+        record_text=text,
+        record_taken_at=at,
+        generated_at=at,
+        generated_by=actor,
+        status=MinutesStatus.DRAFT,
     )
     _add_revision(
         minutes,
-        text=minutes_markdown(meeting),
+        text=text,
         kind=RevisionKind.GENERATED,
         summary="Generated from the meeting record",
         actor=actor,

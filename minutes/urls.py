@@ -18,6 +18,11 @@ urlpatterns = [
     path("<int:meeting_id>/approve/", views.minutes_approve, name="minutes_approve"),
     path("<int:meeting_id>/put-to-board/", views.minutes_put_to_board, name="minutes_put_to_board"),
     path("<int:meeting_id>/publish/", views.minutes_publish, name="minutes_publish"),
+    path(
+        "<int:meeting_id>/take-corrections/",
+        views.minutes_take_corrections,
+        name="minutes_take_corrections",
+    ),
     path("<int:meeting_id>/comments/", views.comment_add, name="comment_add"),
     path(
         "<int:meeting_id>/comments/<int:comment_id>/apply/",

@@ -20,7 +20,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meetings.models import Meeting
-from minutes import approvals, services
+from minutes import approvals, record, services
 from minutes.access import (
     LoginNeeded,
     Reader,
@@ -93,6 +93,8 @@ def _detail_context(request: HttpRequest, reader: Reader, minutes: Minutes, **ex
         context["problems"] = problems(minutes.text)
         if minutes.is_circulated:
             context.setdefault("comment_form", CommentForm())
+        if reader.is_officer:
+            context["record_corrections"] = record.corrections_pending(minutes)
         if reader.is_officer and minutes.is_circulated:
             context.setdefault("approval_form", _approval_form(reader, minutes))
             context.setdefault("put_form", _put_form(reader, minutes))
@@ -341,6 +343,26 @@ def minutes_put_to_board(request: HttpRequest, reader: Reader, meeting_id: int) 
     except MinutesError as error:
         return _refused(request, reader, minutes, error, put_form=form)
     messages.success(request, f"Put to the board: “{motion.title}”. Its carrying approves them.")
+    return redirect(minutes.get_absolute_url())
+
+
+@with_reader
+@require_POST
+def minutes_take_corrections(request: HttpRequest, reader: Reader, meeting_id: int) -> HttpResponse:
+    """Take the corrections of the record made since into the minutes, as a new revision."""
+    require_board(reader)
+    minutes = get_minutes_for(reader, meeting_id)
+    by_hand = request.POST.get("by_hand") == "yes"
+    try:
+        record.minutes_take_corrections(minutes=minutes, actor=request.user, by_hand=by_hand)
+    except MinutesError as error:
+        return _refused(request, reader, minutes, error)
+    messages.success(
+        request,
+        "Noted: the corrections were made by hand."
+        if by_hand
+        else "The corrections of the record are in a new revision of the minutes.",
+    )
     return redirect(minutes.get_absolute_url())
 
 
