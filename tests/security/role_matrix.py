@@ -302,6 +302,8 @@ MATRIX: dict[str, Row] = {
     ),
     "minutes:minutes_put_to_board": minutes_button(officers(), data={"where": "{scheduled}"}),
     "minutes:minutes_publish": minutes_button(officers(CONFLICT)),  # not approved yet
+    # Nothing corrected since the minutes were written: said in words.
+    "minutes:minutes_take_corrections": minutes_button(officers(CONFLICT)),
     "minutes:comment_add": minutes_button(board(CONFLICT)),  # an empty comment
     # The sample comment proposes no correction, so there is nothing to apply.
     "minutes:comment_apply": minutes_button(officers(CONFLICT)),
