@@ -23,6 +23,9 @@ class NoteForm(forms.Form):
     )
     # "", "none" (save without a speaker) or an attendance id chosen after an ambiguous name.
     speaker = forms.CharField(required=False, widget=forms.HiddenInput)
+    board_only = forms.BooleanField(
+        label="Board only", required=False, help_text="Never in the public minutes."
+    )
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]

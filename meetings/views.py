@@ -554,6 +554,7 @@ def console_note(
             request, board_slug, meeting_id, "stream", "note", _first_error(form), note_form=form
         )
     text, choice = form.cleaned_data["text"], form.cleaned_data["speaker"]
+    board_only = form.cleaned_data["board_only"]
 
     def refuse(error: DomainError | str, **extra) -> HttpResponse:
         """Say why next to the box, with the text still in it."""
@@ -564,7 +565,7 @@ def console_note(
             "stream",
             "note",
             error,
-            note_form=NoteForm(initial={"text": text}),
+            note_form=NoteForm(initial={"text": text, "board_only": board_only}),
             **extra,
         )
 
@@ -595,7 +596,12 @@ def console_note(
             return refuse("That speaker is not at this meeting; choose again.")
     try:
         note = services.note_record(
-            item=item, text=text, author=request.user, speaker=speaker, attribute=choice != "none"
+            item=item,
+            text=text,
+            author=request.user,
+            speaker=speaker,
+            attribute=choice != "none",
+            board_only=board_only,
         )
     except SpeakerAmbiguous as error:
         return refuse(error, speaker_choices=error.candidates)
@@ -604,6 +610,7 @@ def console_note(
     except DomainError as error:
         return refuse(error)
     who = f" ({note.speaker.name})" if note.speaker_id else ""
+    who += ", board only" if note.board_only else ""
     # Recording a note changes nothing on the meeting but its version, which the service
     # updated on this very object.
     return _console_response(

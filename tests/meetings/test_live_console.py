@@ -191,6 +191,33 @@ def test_note_is_attributed_to_the_attendee_named_first(cast, client_for, meetin
     assert AuditEntry.objects.filter(action="note.create").count() == 1
 
 
+def test_a_note_marked_board_only_is_kept_out_of_the_public_minutes(cast, client_for, meeting):
+    response = client_for(cast.alice).post(
+        url(meeting, "console_note", meeting.current_item_id),
+        {"text": "Greta: the salary figure is 120k", "board_only": "on"},
+        headers=HTMX,
+    )
+    assert "Note saved (Greta Globex), board only" in response["HX-Trigger"]
+    note = Note.objects.get()
+    assert note.board_only and note.speaker.person == cast.greta
+    unmarked = client_for(cast.alice).post(
+        url(meeting, "console_note", meeting.current_item_id), {"text": "Greta: thanks"}
+    )
+    assert unmarked.status_code in (200, 302)
+    assert not Note.objects.get(text="thanks").board_only
+
+
+def test_an_ambiguous_board_only_note_keeps_its_mark_when_asked_again(cast, client_for, meeting):
+    response = client_for(cast.alice).post(
+        url(meeting, "console_note", meeting.current_item_id),
+        {"text": "Zed: who am I", "board_only": "on"},
+        headers=HTMX,
+    )
+    assert response.status_code == 422
+    assert 'id="note-board-only" name="board_only" checked' in response.text
+    assert not Note.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
