@@ -29,6 +29,7 @@ from governance.models import (
     normalized_email,
     seat_conflicts,
 )
+from governance.text import name_key
 
 # The apps whose rows are the board's record: a row they refer to is never deleted.
 RECORD_APPS = frozenset({"governance", "meetings", "motions", "budget", "minutes", "actions"})
@@ -272,11 +273,38 @@ def organisation_delete(*, organisation: Organisation, actor) -> None:
 # -- People ---------------------------------------------------------------------------------------
 
 
+class NameTaken(InvalidRecord):
+    """Another person on one of the same boards already goes by the name."""
+
+
+def _namesake(person: User) -> User | None:
+    """Someone else, on a board where `person` has ever sat, whose name reads the same as
+    `person`'s new one (whatever the case, accents or invisible characters): the record would
+    name them both alike. Only a change of name is checked; a new person sits nowhere yet."""
+    if person.pk is None:
+        return None
+    stored = User.objects.filter(pk=person.pk).values_list("full_name", flat=True).first()
+    wanted = name_key(person.full_name)
+    if stored is None or name_key(stored) == wanted:
+        return None
+    boards = Seat.objects.filter(person_id=person.pk).values("board")
+    others = (
+        User.objects.filter(seats__board__in=boards).exclude(pk=person.pk).distinct().order_by()
+    )
+    return next((other for other in others if name_key(other.full_name) == wanted), None)
+
+
 @transaction.atomic
 def person_save(*, person: User, actor) -> User:
     """Create or update `person`; their name, email and access are audited, never the password."""
     person.email = normalized_email(person.email or "")
     _validated(person, exclude=["password"] if not person.password else ())
+    if namesake := _namesake(person):
+        raise NameTaken(
+            f"{namesake.full_name} already sits on one of your boards under this name; "
+            "choose a name that tells you apart (add a middle initial, say).",
+            {"full_name": ["Someone on one of your boards already has this name."]},
+        )
     _written(person, actor=actor, board=None, noun="person", fields=PERSON_FIELDS)
     return person
 
