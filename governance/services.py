@@ -29,7 +29,7 @@ from governance.models import (
     normalized_email,
     seat_conflicts,
 )
-from governance.text import name_key
+from governance.text import name_key, row_refusal
 
 # The apps whose rows are the board's record: a row they refer to is never deleted.
 RECORD_APPS = frozenset({"governance", "meetings", "motions", "budget", "minutes", "actions"})
@@ -82,11 +82,20 @@ def _assign(instance: models.Model, changes: dict[str, Any]) -> None:
         setattr(instance, name, value)
 
 
+def _refuse_nul(instance: models.Model) -> None:
+    """Model fields do not refuse a NUL character (form fields do), and PostgreSQL cannot store
+    one: refused here, in words, rather than failing in the database."""
+    name, refusal = row_refusal(instance)
+    if refusal:
+        raise InvalidRecord(refusal, {name: [refusal]})
+
+
 def _validated(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
     try:
         instance.full_clean(exclude=list(exclude) or None)
     except ValidationError as error:
         raise _invalid(error) from error
+    _refuse_nul(instance)
 
 
 def _stored(instance: models.Model) -> models.Model | None:
@@ -444,6 +453,7 @@ def seats_save(*, seats: Sequence[Seat], removed: Sequence[Seat] = (), actor) ->
             seat.validate_constraints()
         except ValidationError as error:
             raise _invalid(error, SeatConflict) from error
+        _refuse_nul(seat)
         _written(seat, actor=actor, board=seat.board, noun="seat")
     return seats
 

@@ -78,18 +78,25 @@ def name_key(value: str) -> str:
     return " ".join("".join(kept).casefold().split())
 
 
-def length_refusal(value: str, *, limit: int, noun: str) -> str:
-    """Why `value` is too long to keep as `noun` (e.g. "the note"); "" when it is not."""
+def text_refusal(value: str, *, limit: int, noun: str) -> str:
+    """Why `value` cannot be kept as `noun` ("the note"): a NUL, which PostgreSQL cannot store
+    in text, or more than `limit` characters. "" when it can."""
+    if "\x00" in value:
+        return f"{noun[0].upper()}{noun[1:]} contains a NUL character, which cannot be stored."
     if len(value) > limit:
         return f"Keep {noun} to {limit:,} characters (it has {len(value):,})."
     return ""
 
 
-def nul_refusal(value: str, *, noun: str) -> str:
-    """PostgreSQL cannot store a NUL character in text, so no field anywhere may hold one."""
-    if "\x00" in value:
-        return f"{noun.capitalize()} contains a NUL character, which cannot be stored."
-    return ""
+def row_refusal(instance) -> tuple[str, str]:
+    """(field name, why) for the first text field of a model row holding a NUL; model fields do
+    not refuse one (form fields do) and PostgreSQL cannot store it. ("", "") when none does."""
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if isinstance(value, str) and "\x00" in value:
+            noun = f"the {field.verbose_name}"
+            return field.name, text_refusal(value, limit=len(value), noun=noun)
+    return "", ""
 
 
 class NameFormField(forms.CharField):
