@@ -314,8 +314,25 @@ def person_save(*, person: User, actor) -> User:
             "choose a name that tells you apart (add a middle initial, say).",
             {"full_name": ["Someone on one of your boards already has this name."]},
         )
+    stored = User.objects.filter(pk=person.pk).values_list("full_name", flat=True).first()
     _written(person, actor=actor, board=None, noun="person", fields=PERSON_FIELDS)
+    if stored is not None and stored != person.full_name:
+        _rename_told_to_boards(person, before=stored, actor=actor)
     return person
+
+
+def _rename_told_to_boards(person: User, *, before: str, actor) -> None:
+    """A new name shows in every board's record the person is part of, so each of those boards'
+    logs says so too (the person's own entry belongs to no board)."""
+    for board in Board.objects.filter(seats__person=person).distinct().order_by("pk"):
+        audit.record(
+            board=board,
+            actor=actor,
+            action="person.rename",
+            target=person,
+            summary=f"{before} is now called {person.full_name}.",
+            changes={"full_name": [before, person.full_name]},
+        )
 
 
 def person_create(

@@ -175,3 +175,17 @@ def test_a_rename_is_audited_with_before_and_after(cast, client_for):
     entry = AuditEntry.objects.get(action="person.update", target_id=str(cast.victor.pk))
     assert entry.actor == cast.victor
     assert entry.changes["full_name"] == ["Victor Voter", "Victor Q. Voter"]
+
+
+def test_a_rename_shows_in_the_log_of_every_board_the_person_sits_on(cast, client_for):
+    profile_post(client_for(cast.victor), "Victor Q. Voter")
+    told = AuditEntry.objects.filter(action="person.rename")
+    assert [(entry.board, entry.actor) for entry in told] == [(cast.board, cast.victor)]
+    assert told.get().summary == "Victor Voter is now called Victor Q. Voter."
+    assert told.get().changes == {"full_name": ["Victor Voter", "Victor Q. Voter"]}
+
+
+def test_a_change_that_keeps_the_name_tells_no_board(cast, client_for):
+    profile_post(client_for(cast.victor), "Victor Voter", "Acme Labs")
+    assert AuditEntry.objects.filter(action="person.update").exists()
+    assert not AuditEntry.objects.filter(action="person.rename").exists()
