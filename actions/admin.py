@@ -38,6 +38,7 @@ class ActionUpdateInline(admin.TabularInline):
 class ActionAdminForm(forms.ModelForm):
     note = forms.CharField(
         required=False,
+        max_length=services.NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Recorded in the history with this change.",
     )

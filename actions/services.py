@@ -20,6 +20,7 @@ from governance import audit
 from governance.access import acting_standing
 from governance.formatting import day
 from governance.models import Board, Seat, User
+from governance.text import text_refusal
 from meetings.access import can_record
 from meetings.models import AgendaItem, Meeting, MeetingStatus
 from meetings.services import meeting_changed, meeting_lock_for_change
@@ -93,8 +94,10 @@ def action_record(
     description = description.strip()
     if not description:
         raise ActionRefused("Say what is to be done.")
-    if len(description) > DESCRIPTION_MAX:
-        raise ActionRefused(f"Keep the action under {DESCRIPTION_MAX} characters.")
+    if refusal := text_refusal(description, limit=DESCRIPTION_MAX, noun="the action"):
+        raise ActionRefused(refusal)
+    if refusal := text_refusal(said_as, limit=DESCRIPTION_MAX, noun="the words as said"):
+        raise ActionRefused(refusal)
     now = at or timezone.now()
     meeting = None
     if item is not None:
@@ -170,8 +173,8 @@ def action_update(
     if not _may_update(actor, locked):
         raise NotAllowed("Only the action's owners, the chair and the secretary update it.")
     note = note.strip().replace("\r\n", "\n")
-    if len(note) > NOTE_MAX:
-        raise ActionRefused(f"Keep the note under {NOTE_MAX} characters.")
+    if refusal := text_refusal(note, limit=NOTE_MAX, noun="the note"):
+        raise ActionRefused(refusal)
     if status and status not in ActionStatus.values:
         raise ActionRefused("Choose open, in progress, waiting, done or dropped.")
     if status == locked.status:

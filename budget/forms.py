@@ -12,6 +12,7 @@ from budget.models import Category, validate_known_currency
 from budget.money import LARGEST_AMOUNT
 from budget.services import CostItemInput, RequestInput, SponsorShareInput
 from governance.models import Board, Organisation, User, currency_code_validator
+from governance.text import DESCRIPTION_MAX, NOTE_MAX
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -81,18 +82,24 @@ class BudgetLineForm(Form):
     category = forms.ChoiceField(choices=Category.choices)
     title = forms.CharField(max_length=150)
     planned = amount_field("Planned amount")
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_MAX
+    )
 
 
 class SpendingRequestForm(Form):
     title = forms.CharField(max_length=150)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=DESCRIPTION_MAX
+    )
     requested_by = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     requested_on = forms.DateField(required=False, widget=DATE)
     currency = CurrencyField()
     exchange_rate = rate_field(initial=Decimal(1))
     rate_on = forms.DateField(label="Rate date", required=False, widget=DATE)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=NOTE_MAX
+    )
     submission = submission_field()
 
     def __init__(self, *args, board: Board, **kwargs):

@@ -31,6 +31,7 @@ from budget.money import LARGEST_AMOUNT, ZERO, Money, is_known_currency, to_cent
 from governance import audit
 from governance.exceptions import DomainError
 from governance.models import Board, Organisation
+from governance.text import DESCRIPTION_MAX, NOTE_MAX, REASON_MAX, row_refusal, text_refusal
 
 
 class BudgetError(DomainError):
@@ -55,6 +56,25 @@ class AlreadyRecorded(BudgetError):
     def __init__(self, message: str, record: SpendingRequest | Payment):
         super().__init__(message)
         self.record = record
+
+
+# What a person types at length: the limits the forms state, kept here for every caller.
+TEXT_LIMITS = {"notes": NOTE_MAX, "description": DESCRIPTION_MAX}
+
+
+def _checked(row, *, exclude: list[str] | None = None) -> None:
+    """The row's own rules (full_clean), no NUL in its text and no note or description longer
+    than the forms allow, so a caller other than a form is held to them too."""
+    row.full_clean(exclude=exclude)
+    name, refusal = row_refusal(row)
+    if refusal:
+        raise BudgetError(refusal)
+    for name, limit in TEXT_LIMITS.items():
+        value = getattr(row, name, None)
+        if isinstance(value, str) and (
+            refusal := text_refusal(value, limit=limit, noun=f"the {name}")
+        ):
+            raise BudgetError(refusal)
 
 
 # -- Fiscal years and lines ----------------------------------------------------------------------
@@ -84,7 +104,7 @@ def fiscal_year_create(
         currency=board.currency,
         notes=notes,
     )
-    fiscal_year.full_clean()
+    _checked(fiscal_year)
     try:
         with transaction.atomic():
             fiscal_year.save()
@@ -137,7 +157,7 @@ def fiscal_year_update(
     fiscal_year = _open_year(fiscal_year)
     before = audit.snapshot(fiscal_year)
     fiscal_year.starts_on, fiscal_year.ends_on, fiscal_year.notes = starts_on, ends_on, notes
-    fiscal_year.full_clean()
+    _checked(fiscal_year)
     changes = audit.changes_between(before, audit.snapshot(fiscal_year))
     if not changes:
         return fiscal_year
@@ -208,7 +228,7 @@ def budget_line_create(
         notes=notes,
         carried_from=carried_from,
     )
-    line.full_clean()
+    _checked(line)
     try:
         line.save()
     except IntegrityError as error:  # the same title added at the same moment
@@ -246,7 +266,7 @@ def budget_line_update(
     before = audit.snapshot(line)
     line.category, line.title, line.planned = category, title, planned
     line.notes, line.carried_from = notes, carried_from
-    line.full_clean()
+    _checked(line)
     changes = audit.changes_between(before, audit.snapshot(line))
     if not changes:
         return line
@@ -356,7 +376,7 @@ def spending_request_save(
         setattr(request, name, getattr(data, name))
     request.requested_by = data.requested_by
     request.requested_on = data.requested_on
-    request.full_clean()
+    _checked(request)
     request.save()
 
     request.items.all().delete()
@@ -389,7 +409,7 @@ def spending_request_save(
             )
         )
     for row in (*items, *shares):
-        row.full_clean(exclude=["request"])
+        _checked(row, exclude=["request"])
     if len({share.organisation_id for share in shares}) < len(shares):
         raise BudgetError("Each sponsor can be listed once per request.")
     breakdown = _checked_breakdown(request, items, shares, fiscal_year.currency)
@@ -573,7 +593,7 @@ def spending_request_approve(
     request.approved_by = approved_by
     request.approval_reference = reference
     request.approval_recorded_by = actor if getattr(actor, "is_authenticated", False) else None
-    request.full_clean()
+    _checked(request)
     request.save()
     approved = Money(amount, fiscal_year.currency)
     audit.record(
@@ -679,7 +699,7 @@ def payment_record(
         submission=submission,
     )
     payment.base_amount = payment.converted_amount(fiscal_year.currency)
-    payment.full_clean()
+    _checked(payment)
     payment.save()
     paid = Money(payment.base_amount, fiscal_year.currency)
     audit.record(
@@ -701,6 +721,8 @@ def payment_delete(*, payment: Payment, actor, reason: str) -> None:
 
     A payment is corrected by deleting it and recording the right one."""
     reason = reason.strip()
+    if refusal := text_refusal(reason, limit=REASON_MAX, noun="the reason"):
+        raise BudgetError(refusal)
     if not reason:
         raise BudgetError("Say why the payment is taken back (recorded twice, wrong line...).")
     payment = Payment.objects.select_related("line__fiscal_year__board").get(pk=payment.pk)

@@ -15,7 +15,12 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -23,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone as django_timezone
 
 from governance.exceptions import DomainError
+from governance.text import DESCRIPTION_MAX, NameFormField, normalized_text, validate_name
 
 TIMEZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
 
@@ -63,6 +69,22 @@ class TimezoneField(models.CharField):
         )
 
 
+class NameField(models.CharField):
+    """A name people read in the record: normalised when the row is cleaned (forms, the admin,
+    services' full_clean) and refused in `governance.text`'s words when it cannot be read."""
+
+    default_validators = [validate_name]
+
+    def clean(self, value, model_instance):
+        if isinstance(value, str):
+            value = normalized_text(value)
+        return super().clean(value, model_instance)
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("form_class", NameFormField)
+        return super().formfield(**kwargs)
+
+
 def normalized_email(email: str) -> str:
     """Emails are kept lower-cased, and unique whatever their case (see User.Meta)."""
     return BaseUserManager.normalize_email(email).strip().lower()
@@ -93,8 +115,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person: a board member, an officer, staff, or a guest with a login."""
 
     email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150)
-    affiliation = models.CharField(
+    full_name = NameField(max_length=150)
+    affiliation = NameField(
         max_length=150,
         blank=True,
         help_text="Employer shown beside the name when the person sits for no organisation "
@@ -169,7 +191,7 @@ class BoardQuerySet(models.QuerySet["Board"]):
 
 
 class Board(models.Model):
-    name = models.CharField(max_length=150, unique=True)
+    name = NameField(max_length=150, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     timezone = TimezoneField(default="UTC")
     currency = models.CharField(
@@ -209,7 +231,9 @@ class Board(models.Model):
         default=False,
         help_text="Approved, published minutes can be read without logging in.",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX, validators=[MaxLengthValidator(DESCRIPTION_MAX)]
+    )
     officers_skip_two_factor = models.BooleanField(
         "officers may sign in without a second factor",
         default=False,
@@ -303,8 +327,8 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
 
 class Organisation(models.Model):
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="organisations")
-    name = models.CharField(max_length=150)
-    short_name = models.CharField(max_length=40, blank=True)
+    name = NameField(max_length=150)
+    short_name = NameField(max_length=40, blank=True)
     membership_class = models.CharField(
         max_length=20, choices=MembershipClass.choices, default=MembershipClass.SILVER
     )

@@ -29,6 +29,7 @@ from governance.models import (
     normalized_email,
     seat_conflicts,
 )
+from governance.text import name_key, row_refusal
 
 # The apps whose rows are the board's record: a row they refer to is never deleted.
 RECORD_APPS = frozenset({"governance", "meetings", "motions", "budget", "minutes", "actions"})
@@ -81,11 +82,20 @@ def _assign(instance: models.Model, changes: dict[str, Any]) -> None:
         setattr(instance, name, value)
 
 
+def _refuse_nul(instance: models.Model) -> None:
+    """Model fields do not refuse a NUL character (form fields do), and PostgreSQL cannot store
+    one: refused here, in words, rather than failing in the database."""
+    name, refusal = row_refusal(instance)
+    if refusal:
+        raise InvalidRecord(refusal, {name: [refusal]})
+
+
 def _validated(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
     try:
         instance.full_clean(exclude=list(exclude) or None)
     except ValidationError as error:
         raise _invalid(error) from error
+    _refuse_nul(instance)
 
 
 def _stored(instance: models.Model) -> models.Model | None:
@@ -272,13 +282,57 @@ def organisation_delete(*, organisation: Organisation, actor) -> None:
 # -- People ---------------------------------------------------------------------------------------
 
 
+class NameTaken(InvalidRecord):
+    """Another person on one of the same boards already goes by the name."""
+
+
+def _namesake(person: User) -> User | None:
+    """Someone else, on a board where `person` has ever sat, whose name reads the same as
+    `person`'s new one (whatever the case, accents or invisible characters): the record would
+    name them both alike. Only a change of name is checked; a new person sits nowhere yet."""
+    if person.pk is None:
+        return None
+    stored = User.objects.filter(pk=person.pk).values_list("full_name", flat=True).first()
+    wanted = name_key(person.full_name)
+    if stored is None or name_key(stored) == wanted:
+        return None
+    boards = Seat.objects.filter(person_id=person.pk).values("board")
+    others = (
+        User.objects.filter(seats__board__in=boards).exclude(pk=person.pk).distinct().order_by()
+    )
+    return next((other for other in others if name_key(other.full_name) == wanted), None)
+
+
 @transaction.atomic
 def person_save(*, person: User, actor) -> User:
     """Create or update `person`; their name, email and access are audited, never the password."""
     person.email = normalized_email(person.email or "")
     _validated(person, exclude=["password"] if not person.password else ())
+    if namesake := _namesake(person):
+        raise NameTaken(
+            f"{namesake.full_name} already sits on one of your boards under this name; "
+            "choose a name that tells you apart (add a middle initial, say).",
+            {"full_name": ["Someone on one of your boards already has this name."]},
+        )
+    stored = User.objects.filter(pk=person.pk).values_list("full_name", flat=True).first()
     _written(person, actor=actor, board=None, noun="person", fields=PERSON_FIELDS)
+    if stored is not None and stored != person.full_name:
+        _rename_told_to_boards(person, before=stored, actor=actor)
     return person
+
+
+def _rename_told_to_boards(person: User, *, before: str, actor) -> None:
+    """A new name shows in every board's record the person is part of, so each of those boards'
+    logs says so too (the person's own entry belongs to no board)."""
+    for board in Board.objects.filter(seats__person=person).distinct().order_by("pk"):
+        audit.record(
+            board=board,
+            actor=actor,
+            action="person.rename",
+            target=person,
+            summary=f"{before} is now called {person.full_name}.",
+            changes={"full_name": [before, person.full_name]},
+        )
 
 
 def person_create(
@@ -416,6 +470,7 @@ def seats_save(*, seats: Sequence[Seat], removed: Sequence[Seat] = (), actor) ->
             seat.validate_constraints()
         except ValidationError as error:
             raise _invalid(error, SeatConflict) from error
+        _refuse_nul(seat)
         _written(seat, actor=actor, board=seat.board, noun="seat")
     return seats
 

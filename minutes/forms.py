@@ -1,5 +1,6 @@
 from django import forms
 
+from governance.text import DESCRIPTION_MAX, NOTE_MAX
 from meetings.models import Meeting
 from minutes.models import ApprovalMethod
 
@@ -20,6 +21,7 @@ class RevisionForm(forms.Form):
     reason = forms.CharField(
         label="Reason for changing approved minutes",
         required=False,
+        max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required once the minutes are approved; shown on the minutes page, also to "
         "the public.",
@@ -27,16 +29,20 @@ class RevisionForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label="Comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=DESCRIPTION_MAX
+    )
     passage = forms.CharField(
         label="Passage to correct (optional)",
         required=False,
+        max_length=DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Copy the words exactly as they stand in the minutes.",
     )
     proposed = forms.CharField(
         label="Should read",
         required=False,
+        max_length=DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

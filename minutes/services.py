@@ -14,6 +14,7 @@ from django.utils import timezone
 from governance import audit
 from governance.access import acting_standing
 from governance.models import Role
+from governance.text import DESCRIPTION_MAX, NOTE_MAX, text_refusal
 from meetings.models import Meeting
 from minutes.errors import BadTransition, InvalidRevision, MinutesError, MinutesNotAllowed
 from minutes.generate import minutes_markdown
@@ -28,6 +29,7 @@ from minutes.models import (
 )
 
 MAX_TEXT = 200_000
+SUMMARY_MAX = 300
 
 
 def _now(at: dt.datetime | None) -> dt.datetime:
@@ -142,6 +144,13 @@ def minutes_revise(
         raise InvalidRevision("The minutes cannot be empty.")
     if len(text) > MAX_TEXT:
         raise InvalidRevision(f"The minutes are limited to {MAX_TEXT:,} characters.")
+    for value, limit, noun in (
+        (text, MAX_TEXT, "the minutes"),
+        (summary, SUMMARY_MAX, "what changed"),
+        (reason, NOTE_MAX, "the reason"),
+    ):
+        if refusal := text_refusal(value, limit=limit, noun=noun):
+            raise InvalidRevision(refusal)
     if text.strip() == minutes.text.strip():
         raise InvalidRevision("Nothing changed; the revision was not saved.")
     if minutes.is_approved:
@@ -199,6 +208,9 @@ def minutes_comment(
     text, passage, proposed = text.strip(), passage.strip(), proposed.strip()
     if not text:
         raise InvalidRevision("Write the comment.")
+    for value, noun in ((text, "the comment"), (passage, "the passage"), (proposed, "the wording")):
+        if refusal := text_refusal(value, limit=DESCRIPTION_MAX, noun=noun):
+            raise InvalidRevision(refusal)
     if proposed and not passage:
         raise InvalidRevision("Quote the passage the correction replaces.")
     if passage and passage not in minutes.text:

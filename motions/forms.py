@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 
 from governance.models import User
+from governance.text import REASON_MAX
 from motions.models import Abstentions, Choice, Method, Motion, Threshold
-from motions.services import MotionDetails
+from motions.services import TEXT_MAX, MotionDetails
 
 
 class DeadlineField(forms.DateTimeField):
@@ -28,7 +29,7 @@ class MotionForm(Form):
     text = forms.CharField(
         label="Motion",
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
+        max_length=TEXT_MAX,
         help_text="What the board resolves, as the minutes will read it: "
         "“Approve spending for the Hackathon evening event, up to USD 3,000”.",
     )
@@ -142,8 +143,10 @@ class DeadlineForm(Form):
 
 
 class CorrectionForm(Form):
-    text = forms.CharField(label="Corrected wording", widget=forms.Textarea(attrs={"rows": 3}))
-    reason = forms.CharField(label="Why the record is corrected", max_length=500)
+    text = forms.CharField(
+        label="Corrected wording", widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX
+    )
+    reason = forms.CharField(label="Why the record is corrected", max_length=REASON_MAX)
 
 
 def next_week() -> dt.datetime:

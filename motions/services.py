@@ -20,6 +20,7 @@ from django.utils import timezone
 from governance import audit
 from governance.formatting import when
 from governance.models import Board, seats_on
+from governance.text import REASON_MAX, text_refusal
 from meetings.models import AgendaItem, ItemKind, Meeting
 from meetings.queries import quorum_of, vote_holders_at
 from meetings.services import (
@@ -102,6 +103,10 @@ def _short(motion: Motion) -> str:
     return f"“{motion.title}”"
 
 
+# A motion's wording, as the minutes will read it (the form states the same limit).
+TEXT_MAX = 4000
+
+
 # -- Creating --------------------------------------------------------------------------------
 
 
@@ -128,6 +133,8 @@ class MotionDetails:
 def _validated(board: Board, details: MotionDetails, meeting: Meeting | None) -> MotionDetails:
     if not details.text.strip():
         raise InvalidMotion("Say what the board is asked to resolve.")
+    if refusal := text_refusal(details.text.strip(), limit=TEXT_MAX, noun="the motion"):
+        raise InvalidMotion(refusal)
     if details.method not in Method.values:
         raise InvalidMotion("Choose how the motion is decided.")
     if details.threshold not in Threshold.values:
@@ -697,8 +704,12 @@ def motion_correct(*, motion: Motion, actor, reason: str, text: str | None = Non
         raise WrongMotionState("Only a closed motion is corrected; edit a draft directly.")
     if not reason.strip():
         raise InvalidMotion("Say why the record is corrected.")
+    if refusal := text_refusal(reason.strip(), limit=REASON_MAX, noun="the reason"):
+        raise InvalidMotion(refusal)
     if text is None or not text.strip() or text.strip() == motion.text:
         raise InvalidMotion("Give the corrected wording.")
+    if refusal := text_refusal(text.strip(), limit=TEXT_MAX, noun="the corrected wording"):
+        raise InvalidMotion(refusal)
     before = {"text": motion.text}
     motion.text = text.strip()
     motion.save(update_fields=["text"])

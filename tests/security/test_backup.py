@@ -141,12 +141,10 @@ def test_a_restore_refuses_a_database_that_holds_data(tmp_path, empty_target):
     Board.objects.create(name="Added after the backup", slug="added", quorum_count=1)
     newer = backup.backup(connection.settings_dict, tmp_path / "newer.bak", alias="default")
     backup.restore(empty_target, newer, replace=True)
-    assert any(
-        row[1] == "Added after the backup" for row in rows_in(empty_target)["governance_board"]
-    )
+    assert any("Added after the backup" in row for row in rows_in(empty_target)["governance_board"])
     backup.restore(empty_target, path, replace=True)
     assert not any(
-        row[1] == "Added after the backup" for row in rows_in(empty_target)["governance_board"]
+        "Added after the backup" in row for row in rows_in(empty_target)["governance_board"]
     )
 
 
