@@ -14,6 +14,7 @@ from django.db import transaction
 from governance import audit
 from governance.formatting import day, when
 from governance.models import REPRESENTATIVE_ROLES, seats_on
+from governance.text import NAME_INVISIBLE, name_refusal, normalized_text
 from meetings.errors import ApologiesRefused, MeetingNotOpen, NotSeated
 from meetings.locking import TIMED, _locked, _now, _recorded
 from meetings.models import GUEST, Attendance, AttendanceStatus, Meeting
@@ -138,14 +139,18 @@ def attendance_depart(
 def attendance_add_guest(
     *, meeting: Meeting, name: str, organisation_name: str, actor, at: dt.datetime | None = None
 ) -> Attendance:
-    name = " ".join(name.split())
-    if not any(character.isalnum() for character in name):
-        raise NotSeated("Give the guest's name.")
+    name, organisation_name = normalized_text(name), normalized_text(organisation_name)
+    if refusal := name_refusal(name) if name else NAME_INVISIBLE:
+        raise NotSeated("Give the guest's name." if refusal == NAME_INVISIBLE else refusal)
+    if organisation_name and (refusal := name_refusal(organisation_name)):
+        raise NotSeated(f"The organisation: {refusal[0].lower()}{refusal[1:]}")
+    if len(name) > 150 or len(organisation_name) > 150:
+        raise NotSeated("Keep the guest's name and organisation to 150 characters each.")
     locked = _locked(meeting)
     attendance = Attendance.objects.create(
         meeting=locked,
         guest_name=name,
-        organisation_name=" ".join(organisation_name.split()),
+        organisation_name=organisation_name,
         role=GUEST,
         status=AttendanceStatus.PRESENT,
         arrived_at=_now(at) if locked.is_in_progress else None,

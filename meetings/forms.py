@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from governance.models import Board, User
+from governance.text import DESCRIPTION_MAX, NAME_INVISIBLE, name_refusal, normalized_text
 from meetings.models import AgendaItem, AttendanceStatus, ItemKind, MeetingKind
 from meetings.services import ItemDetails
 
@@ -63,11 +64,20 @@ class GuestForm(forms.Form):
     organisation = forms.CharField(label="Organisation", max_length=150, required=False)
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"]
-        # A name the record can show: a zero-width space or a lone "." names nobody.
-        if not any(character.isalnum() for character in name):
-            raise forms.ValidationError("Give the guest's name.")
+        # A name the record can show: a zero-width space or a lone "." names nobody, and an
+        # override character would make the record around it read differently.
+        name = normalized_text(self.cleaned_data["name"])
+        if refusal := name_refusal(name) if name else NAME_INVISIBLE:
+            raise forms.ValidationError(
+                "Give the guest's name." if refusal == NAME_INVISIBLE else refusal
+            )
         return name
+
+    def clean_organisation(self) -> str:
+        organisation = normalized_text(self.cleaned_data["organisation"])
+        if organisation and (refusal := name_refusal(organisation)):
+            raise forms.ValidationError(refusal)
+        return organisation
 
 
 class AgendaItemForm(forms.Form):
@@ -80,7 +90,10 @@ class AgendaItemForm(forms.Form):
         label="Presenter", queryset=User.objects.none(), required=False
     )
     description = forms.CharField(
-        label="Background", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Background",
+        required=False,
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     board_only = forms.BooleanField(
         label="Board only (confidential)",

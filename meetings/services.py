@@ -16,6 +16,7 @@ from django.utils import timezone
 from governance import audit
 from governance.formatting import day, when
 from governance.models import Board
+from governance.text import DESCRIPTION_MAX, text_refusal
 
 # Attendance lives in its own module; callers keep finding it here.
 from meetings.attendance import (  # noqa: F401
@@ -135,6 +136,10 @@ def meeting_schedule(
 # Starting further than this from the scheduled time is probably a mistake (the wrong meeting,
 # or the wrong day), so it is asked about; if meant, the meeting is recorded as held that day.
 START_CONFIRM_AFTER = dt.timedelta(hours=12)
+# What the console's and the agenda's forms allow, held here too for every other caller.
+TITLE_MAX = 200
+SUMMARY_MAX = 20_000
+NOTE_TEXT_MAX = 5_000
 
 
 def start_is_far_from_schedule(meeting: Meeting, at: dt.datetime) -> bool:
@@ -236,6 +241,12 @@ class ItemDetails:
             raise InvalidAgendaChange("Give the item a title.")
         if self.kind not in ItemKind.values:
             raise InvalidAgendaChange("Choose information, discussion or decision.")
+        for value, limit, noun in (
+            (self.title, TITLE_MAX, "the title"),
+            (self.description, DESCRIPTION_MAX, "the background"),
+        ):
+            if refusal := text_refusal(value, limit=limit, noun=noun):
+                raise InvalidAgendaChange(refusal)
         return self
 
 
@@ -391,8 +402,10 @@ def item_summary_update(
     *, item: AgendaItem, summary: str, expected_version: int, actor
 ) -> AgendaItem:
     """Save the summary only if nobody else saved it since `expected_version` was read."""
-    locked = _locked(item.meeting)
     summary = summary.strip().replace("\r\n", "\n")
+    if refusal := text_refusal(summary, limit=SUMMARY_MAX, noun="the summary"):
+        raise InvalidAgendaChange(refusal)
+    locked = _locked(item.meeting)
     now = timezone.now()
     updated = AgendaItem.objects.filter(pk=item.pk, summary_version=expected_version).update(
         summary=summary,
@@ -563,6 +576,8 @@ def note_record(
         raise RecordClosed()
     if not meeting.is_in_progress:
         raise MeetingNotOpen("Start the meeting to record notes.")
+    if refusal := text_refusal(text, limit=NOTE_TEXT_MAX, noun="the note"):
+        raise EmptyNote(refusal)
     hint, statement = split_speaker(text)
     if speaker is not None:
         if speaker.meeting_id != meeting.pk:
