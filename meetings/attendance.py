@@ -80,6 +80,7 @@ def attendance_mark(
         attendance = Attendance(
             meeting=locked,
             person=person,
+            person_name=person.full_name,
             organisation=organisation,
             organisation_name=organisation.name if organisation else person.affiliation,
             role=seat.role,

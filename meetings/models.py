@@ -374,6 +374,9 @@ class Attendance(models.Model):
         help_text="Empty for a guest without a login.",
     )
     guest_name = models.CharField(max_length=150, blank=True)
+    # The name the record prints, as it was when the person was first recorded: a later rename
+    # (or someone taking another's name) does not rewrite past records.
+    person_name = models.CharField(max_length=150, blank=True, editable=False)
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -430,11 +433,15 @@ class Attendance(models.Model):
 
     @property
     def name(self) -> str:
-        return self.person.full_name if self.person_id else self.guest_name
+        if self.person_id:
+            return self.person_name or self.person.full_name
+        return self.guest_name
 
     @property
     def short_name(self) -> str:
-        return self.person.first_name if self.person_id else self.guest_name.split()[0]
+        if self.person_id:
+            return self.name.split()[0] if self.name else self.person.first_name
+        return self.guest_name.split()[0]
 
     @property
     def is_present(self) -> bool:

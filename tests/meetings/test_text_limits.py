@@ -89,3 +89,20 @@ def test_the_guest_service_refuses_an_override_too(cast, meeting):
             meeting=meeting, name=f"Gus{RLO}", organisation_name="", actor=cast.alice
         )
     assert not Attendance.objects.filter(role="guest").exists()
+
+
+def test_a_rename_does_not_rewrite_past_records(cast, client_for, meeting):
+    from governance import services as governance_services
+    from minutes.generate import minutes_markdown
+
+    services.note_record(item=meeting.current_item, text="Victor: agreed", author=cast.alice)
+    meeting = services.meeting_adjourn(meeting=meeting, actor=cast.alice)
+    governance_services.person_update(
+        person=cast.victor, actor=cast.victor, full_name="Vic Newname"
+    )
+
+    page = client_for(cast.greta).get(meeting.get_absolute_url()).content.decode()
+    assert "Victor Voter" in page and "Vic Newname" not in page
+    text = minutes_markdown(meeting)
+    assert "Victor Voter" in text and "**Victor:** agreed" in text
+    assert "Newname" not in text
