@@ -153,9 +153,14 @@ class QuorumRuleApplied:
     kept: bool  # taken when the meeting started (False: the rule in force today for that date)
 
     @property
+    def number_and_rule(self) -> str:
+        """'9, the rule in force on 15 May 2014'."""
+        return f"{self.required}, the rule in force on {long_day(self.on)}"
+
+    @property
     def label(self) -> str:
         """'quorum 9, the rule in force on 15 May 2014'."""
-        return f"quorum {self.required}, the rule in force on {long_day(self.on)}"
+        return f"quorum {self.number_and_rule}"
 
     @property
     def explanation(self) -> str:
