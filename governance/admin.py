@@ -23,7 +23,7 @@ from django.utils.html import format_html, format_html_join
 from governance import services
 from governance.exceptions import DomainError
 from governance.formatting import when
-from governance.models import AuditEntry, Board, Organisation, Seat, User
+from governance.models import AuditEntry, Board, Organisation, QuorumRuleChange, Seat, User
 
 
 class ServiceAdmin(admin.ModelAdmin):
@@ -145,16 +145,21 @@ class SeatInlineFormSet(RecordInlineFormSet):
 
 
 def save_formset_through_services(request, formset) -> None:
-    """The rows of a seat or organisation inline, written by the services in one go."""
+    """The rows of a seat, organisation or quorum rule inline, written by the services."""
     instances = formset.save(commit=False)
-    if formset.model is Seat:
+    if formset.model is QuorumRuleChange:
+        for rule in formset.deleted_objects:
+            services.quorum_rule_delete(rule=rule, actor=request.user)
+        for rule in instances:
+            services.quorum_rule_save(rule=rule, actor=request.user)
+    elif formset.model is Seat:
         services.seats_save(seats=instances, removed=formset.deleted_objects, actor=request.user)
     elif formset.model is Organisation:
         for organisation in formset.deleted_objects:
             services.organisation_delete(organisation=organisation, actor=request.user)
         for organisation in instances:
             services.organisation_save(organisation=organisation, actor=request.user)
-    else:  # pragma: no cover - every inline here is one of the two
+    else:  # pragma: no cover - every inline here is one of the three
         raise TypeError(f"No service saves {formset.model.__name__} rows.")
 
 
@@ -204,6 +209,26 @@ class OrganisationInline(admin.TabularInline):
     show_change_link = True
 
 
+class QuorumRuleChangeInline(admin.TabularInline):
+    """Dated changes of the quorum rule: each applies to meetings from its day on; a meeting
+    that started keeps the rule it started under."""
+
+    model = QuorumRuleChange
+    extra = 0
+    verbose_name = "change of quorum rule"
+    verbose_name_plural = "Changes of quorum rule (each in force from its date)"
+    fields = [
+        "effective_from",
+        "voting_basis",
+        "quorum_rule",
+        "quorum_count",
+        "quorum_fraction",
+        "quorum_strictly_more",
+        "note",
+    ]
+    ordering = ["effective_from"]
+
+
 @admin.register(Board)
 class BoardAdmin(ServiceAdmin):
     list_display = [
@@ -218,19 +243,22 @@ class BoardAdmin(ServiceAdmin):
     list_filter = ["voting_basis", "quorum_rule", "minutes_public"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [OrganisationInline, BoardSeatInline]
+    inlines = [QuorumRuleChangeInline, OrganisationInline, BoardSeatInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "timezone", "currency"]}),
         (
-            "Voting and quorum",
+            "Voting and quorum: the founding rule",
             {
+                "description": "The rule from the board's beginning until the first dated "
+                "change below. To change the rule, add a change from the day it takes effect: "
+                "earlier meetings keep their rule.",
                 "fields": [
                     "voting_basis",
                     "quorum_rule",
                     "quorum_count",
                     "quorum_fraction",
                     "quorum_strictly_more",
-                ]
+                ],
             },
         ),
         ("Publication", {"fields": ["minutes_public"]}),

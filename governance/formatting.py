@@ -23,6 +23,13 @@ def when(value: dt.datetime | None, style: str = "") -> str:
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {zone}".strip()
 
 
+def long_day(value: dt.date | None) -> str:
+    """'15 May 2014', as a record words a date."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
 def day(value: dt.date | dt.datetime | None) -> str:
     """'Thu 15 May 2014'."""
     if value is None:

@@ -179,6 +179,45 @@ class QuorumRule(models.TextChoices):
     FRACTION = "fraction", "A fraction of the voting units seated"
 
 
+class QuorumRuleMethods:
+    """What a quorum rule says, whether it is a board's founding rule (its own fields) or a dated
+    change (`QuorumRuleChange`): both carry voting_basis, quorum_rule, quorum_count,
+    quorum_fraction and quorum_strictly_more."""
+
+    voting_basis: str
+    quorum_rule: str
+    quorum_count: int | None
+    quorum_fraction: Decimal | None
+    quorum_strictly_more: bool
+
+    def quorum_required(self, seated_units: int) -> int:
+        """Voting units that must be present, given how many are seated on the day."""
+        if self.quorum_rule == QuorumRule.FIXED:
+            return self.quorum_count or 0
+        share = (self.quorum_fraction or Decimal(0)) * seated_units
+        if self.quorum_strictly_more:
+            return math.floor(share) + 1
+        return math.ceil(share)
+
+    def describe_quorum_rule(self) -> str:
+        if self.quorum_rule == QuorumRule.FIXED:
+            return f"{self.quorum_count} voting {self.unit_noun(self.quorum_count or 0)} present"
+        fraction = (self.quorum_fraction or Decimal(0)).normalize()
+        words = {Decimal("0.5"): "half", Decimal("1"): "all"}.get(fraction, f"{fraction:%}")
+        comparison = "more than" if self.quorum_strictly_more else "at least"
+        return f"{comparison} {words} of the seated voting {self.unit_noun(2)}"
+
+    def unit_noun(self, count: int) -> str:
+        return unit_noun_for(self.voting_basis, count)
+
+
+def unit_noun_for(voting_basis: str, count: int) -> str:
+    """What one vote is on a board of `voting_basis`: 'organisation(s)' or 'member(s)'."""
+    if voting_basis == VotingBasis.ORGANISATION:
+        return "organisation" if count == 1 else "organisations"
+    return "member" if count == 1 else "members"
+
+
 class BoardQuerySet(models.QuerySet["Board"]):
     def for_user(self, user, on: dt.date | None = None) -> BoardQuerySet:
         """Boards on which `user` holds a seat on `on` (today by default)."""
@@ -190,7 +229,7 @@ class BoardQuerySet(models.QuerySet["Board"]):
         ).distinct()
 
 
-class Board(models.Model):
+class Board(QuorumRuleMethods, models.Model):
     name = NameField(max_length=150, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     timezone = TimezoneField(default="UTC")
@@ -283,27 +322,89 @@ class Board(models.Model):
         if self.quorum_rule == QuorumRule.FRACTION and not self.quorum_fraction:
             raise ValidationError({"quorum_fraction": "A fraction quorum needs the fraction."})
 
-    def quorum_required(self, seated_units: int) -> int:
-        """Voting units that must be present, given how many are seated on the day."""
-        if self.quorum_rule == QuorumRule.FIXED:
-            return self.quorum_count or 0
-        share = (self.quorum_fraction or Decimal(0)) * seated_units
-        if self.quorum_strictly_more:
-            return math.floor(share) + 1
-        return math.ceil(share)
+    def rule_on(self, on: dt.date) -> QuorumRuleMethods:
+        """The quorum rule in force on `on`: the latest dated change taking effect on or before
+        that day, or else the board's founding rule (its own fields). One query."""
+        change = self.rule_changes.filter(effective_from__lte=on).order_by("-effective_from")
+        return change.first() or self
 
-    def describe_quorum_rule(self) -> str:
-        if self.quorum_rule == QuorumRule.FIXED:
-            return f"{self.quorum_count} voting {self.unit_noun(self.quorum_count or 0)} present"
-        fraction = (self.quorum_fraction or Decimal(0)).normalize()
-        words = {Decimal("0.5"): "half", Decimal("1"): "all"}.get(fraction, f"{fraction:%}")
-        comparison = "more than" if self.quorum_strictly_more else "at least"
-        return f"{comparison} {words} of the seated voting {self.unit_noun(2)}"
 
-    def unit_noun(self, count: int) -> str:
-        if self.voting_basis == VotingBasis.ORGANISATION:
-            return "organisation" if count == 1 else "organisations"
-        return "member" if count == 1 else "members"
+def _quorum_rule_complete() -> Q:
+    # NULL satisfies a CHECK, so presence is tested explicitly.
+    return Q(quorum_rule=QuorumRule.FIXED, quorum_count__isnull=False, quorum_count__gte=1) | Q(
+        quorum_rule=QuorumRule.FRACTION,
+        quorum_fraction__isnull=False,
+        quorum_fraction__gt=0,
+        quorum_fraction__lte=1,
+    )
+
+
+class QuorumRuleChange(QuorumRuleMethods, models.Model):
+    """A change of a board's quorum rule and voting basis, in force from `effective_from` until
+    the next change. Before the first change the board's own fields are the rule (its founding
+    rule). A meeting keeps the rule it started under (`Meeting.quorum_rule_text` and friends), so
+    a change, or a correction of one, never rewrites a past record."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="rule_changes")
+    effective_from = models.DateField(help_text="Meetings held on or after this day use this rule.")
+    voting_basis = models.CharField(
+        max_length=20, choices=VotingBasis.choices, default=VotingBasis.ORGANISATION
+    )
+    quorum_rule = models.CharField(
+        max_length=20, choices=QuorumRule.choices, default=QuorumRule.FIXED
+    )
+    quorum_count = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, "A fixed quorum is at least 1.")],
+        help_text="Fixed rule: voting units that must be present, e.g. 9.",
+    )
+    quorum_fraction = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal("0.001"), "A quorum fraction is more than 0."),
+            MaxValueValidator(Decimal("1"), "A quorum fraction is at most 1 (all of them)."),
+        ],
+        help_text="Fraction rule: share of seated voting units, e.g. 0.5.",
+    )
+    quorum_strictly_more = models.BooleanField(
+        "more than the fraction",
+        default=True,
+        help_text="Fraction rule: ticked means 'more than half', unticked 'at least half'.",
+    )
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Where it was decided, e.g. 'AGM, 3 March 2015'."
+    )
+
+    class Meta:
+        ordering = ["board", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "effective_from"],
+                name="quorum_rule_change_one_per_day",
+                violation_error_message="The board already has a quorum rule taking effect "
+                "on that day: change that one instead.",
+            ),
+            models.CheckConstraint(
+                condition=_quorum_rule_complete(),
+                name="quorum_rule_change_complete",
+                violation_error_message="Give a quorum count for a fixed rule, or a fraction "
+                "between 0 and 1 for a fraction rule.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"From {self.effective_from:%-d %B %Y}: {self.describe_quorum_rule()}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.quorum_rule == QuorumRule.FIXED and not self.quorum_count:
+            raise ValidationError({"quorum_count": "A fixed quorum needs the number required."})
+        if self.quorum_rule == QuorumRule.FRACTION and not self.quorum_fraction:
+            raise ValidationError({"quorum_fraction": "A fraction quorum needs the fraction."})
 
 
 class MembershipClass(models.TextChoices):
@@ -597,10 +698,11 @@ def voting_organisations_on(board: Board, on: dt.date) -> list[Organisation]:
     return sorted(organisations.values(), key=lambda organisation: organisation.name)
 
 
-def seated_voting_units(board: Board, on: dt.date) -> int:
-    """How many votes the board has on `on`: organisations or people, by its voting basis."""
+def seated_voting_units(board: Board, on: dt.date, basis: str | None = None) -> int:
+    """How many votes the board has on `on`: organisations or people, by its voting basis (or
+    `basis`, that of the rule in force)."""
     seats = voting_seats_on(board, on)
-    if board.voting_basis == VotingBasis.ORGANISATION:
+    if (basis or board.voting_basis) == VotingBasis.ORGANISATION:
         return seats.values("organisation").distinct().count()
     return seats.values("person").distinct().count()
 

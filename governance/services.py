@@ -23,6 +23,7 @@ from governance.formatting import day
 from governance.models import (
     Board,
     Organisation,
+    QuorumRuleChange,
     Seat,
     User,
     describe_period,
@@ -239,6 +240,66 @@ def board_update(*, board: Board, actor, **changes: Any) -> Board:
 @transaction.atomic
 def board_delete(*, board: Board, actor) -> None:
     _deleted(board, actor=actor, board=None, noun="board")
+
+
+# -- Quorum rules ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def quorum_rule_save(*, rule: QuorumRuleChange, actor) -> QuorumRuleChange:
+    """Create or change a dated quorum rule as its fields now stand. Any date is allowed (a rule
+    entered from old minutes may start years back): meetings that started keep the rule they
+    started under. One change per board and day."""
+    # One board's rules are decided one at a time.
+    Board.objects.select_for_update().filter(pk=rule.board_id).first()
+    _validated(rule, exclude=["board"])
+    same_day = QuorumRuleChange.objects.filter(
+        board_id=rule.board_id, effective_from=rule.effective_from
+    ).exclude(pk=rule.pk)
+    if same_day.exists():
+        raise InvalidRecord(
+            f"The board already has a quorum rule taking effect on {day(rule.effective_from)}: "
+            "change that one instead.",
+            {"effective_from": ["Another rule takes effect on this day."]},
+        )
+    return _written(rule, actor=actor, board=rule.board, noun="quorum rule")
+
+
+def quorum_rule_set(
+    *,
+    board: Board,
+    effective_from: dt.date,
+    actor,
+    quorum_rule: str,
+    quorum_count: int | None = None,
+    quorum_fraction=None,
+    quorum_strictly_more: bool = True,
+    voting_basis: str | None = None,
+    note: str = "",
+) -> QuorumRuleChange:
+    """The board's quorum rule changes from `effective_from` on (voting basis unchanged unless
+    given)."""
+    rule = QuorumRuleChange(
+        board=board,
+        effective_from=effective_from,
+        quorum_rule=quorum_rule,
+        quorum_count=quorum_count,
+        quorum_fraction=quorum_fraction,
+        quorum_strictly_more=quorum_strictly_more,
+        voting_basis=voting_basis or board.rule_on(effective_from).voting_basis,
+        note=note,
+    )
+    return quorum_rule_save(rule=rule, actor=actor)
+
+
+def quorum_rule_update(*, rule: QuorumRuleChange, actor, **changes: Any) -> QuorumRuleChange:
+    _assign(rule, changes)
+    return quorum_rule_save(rule=rule, actor=actor)
+
+
+@transaction.atomic
+def quorum_rule_delete(*, rule: QuorumRuleChange, actor) -> None:
+    _deleted(rule, actor=actor, board=rule.board, noun="quorum rule")
 
 
 # -- Organisations --------------------------------------------------------------------------------

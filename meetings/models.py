@@ -106,6 +106,21 @@ class Meeting(models.Model):
     )
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     adjourned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The quorum rule the meeting started under, kept so that a later change of the board's rule
+    # never rewrites its record. Empty until it starts (a scheduled meeting follows the rule in
+    # force on its date).
+    quorum_required = models.PositiveIntegerField(
+        "quorum required", null=True, blank=True, editable=False
+    )
+    quorum_rule_text = models.CharField("quorum rule", max_length=200, blank=True, editable=False)
+    quorum_voting_basis = models.CharField(max_length=20, blank=True, editable=False)
+    quorum_rule_from = models.DateField(
+        "quorum rule in force from",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Empty for the board's founding rule.",
+    )
     current_item = models.ForeignKey(
         "AgendaItem",
         on_delete=models.SET_NULL,

@@ -14,14 +14,17 @@ from functools import cached_property
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from governance.formatting import long_day
 from governance.models import (
     Board,
     Organisation,
+    QuorumRuleMethods,
     Role,
     Seat,
     VotingBasis,
     seated_voting_units,
     seats_on,
+    unit_noun_for,
 )
 from meetings.models import (
     GUEST,
@@ -89,16 +92,16 @@ def quorum_of(
         attendances = meeting.attendances.present().select_related("organisation")
     if required is None:
         required = quorum_required_for(meeting)
-    board = meeting.board
+    basis = voting_basis_for(meeting)
     units: set[tuple[str, int]] = set()
     organisations: dict[int, Organisation] = {}
     voters_present = [a for a in attendances if a.sits_for_vote and a.is_present_at(at)]
     represented = {a.organisation_id for a in voters_present if a.role == Role.VOTING}
     for attendance in voters_present:
         organisations[attendance.organisation_id] = attendance.organisation
-        if board.voting_basis == VotingBasis.PERSON and attendance.role == Role.VOTING:
+        if basis == VotingBasis.PERSON and attendance.role == Role.VOTING:
             units.add(("person", attendance.person_id or -attendance.pk))
-        elif board.voting_basis == VotingBasis.PERSON:
+        elif basis == VotingBasis.PERSON:
             # An alternate is a proxy: they hold a vote only while their representative is away.
             if attendance.organisation_id not in represented:
                 units.add(("proxy", attendance.organisation_id))
@@ -107,16 +110,88 @@ def quorum_of(
     return Quorum(
         present=len(units),
         required=required,
-        unit_noun_one=board.unit_noun(1),
-        unit_noun_many=board.unit_noun(2),
+        unit_noun_one=unit_noun_for(basis, 1),
+        unit_noun_many=unit_noun_for(basis, 2),
         organisations=tuple(sorted(organisations.values(), key=lambda o: o.name)),
         at=at,
     )
 
 
+def quorum_rule_for(meeting: Meeting) -> QuorumRuleMethods:
+    """The board's quorum rule in force on the meeting's date (kept on the instance: one query
+    however often the page asks)."""
+    rule = meeting.__dict__.get("_quorum_rule_in_force")
+    if rule is None:
+        rule = meeting.board.rule_on(meeting.date)
+        meeting.__dict__["_quorum_rule_in_force"] = rule
+    return rule
+
+
+def voting_basis_for(meeting: Meeting) -> str:
+    """How the meeting counts votes: as it started, else as the rule in force on its date."""
+    return meeting.quorum_voting_basis or quorum_rule_for(meeting).voting_basis
+
+
 def quorum_required_for(meeting: Meeting) -> int:
-    board = meeting.board
-    return board.quorum_required(seated_voting_units(board, meeting.date))
+    """The number the meeting needs: as it started (the snapshot, however the board's rule has
+    changed since), else by the rule in force on its date."""
+    if meeting.quorum_required is not None:
+        return meeting.quorum_required
+    rule = quorum_rule_for(meeting)
+    return rule.quorum_required(seated_voting_units(meeting.board, meeting.date, rule.voting_basis))
+
+
+@dataclass(frozen=True)
+class QuorumRuleApplied:
+    """Which rule a meeting's quorum follows, as its record says it."""
+
+    required: int
+    rule_text: str  # '9 voting organisations present'
+    voting_basis: str
+    in_force_from: dt.date | None  # None: the board's founding rule
+    on: dt.date  # the meeting's date
+    kept: bool  # taken when the meeting started (False: the rule in force today for that date)
+
+    @property
+    def number_and_rule(self) -> str:
+        """'9, the rule in force on 15 May 2014'."""
+        return f"{self.required}, the rule in force on {long_day(self.on)}"
+
+    @property
+    def label(self) -> str:
+        """'quorum 9, the rule in force on 15 May 2014'."""
+        return f"quorum {self.number_and_rule}"
+
+    @property
+    def explanation(self) -> str:
+        """'9 voting organisations present; in force from 1 January 2014'."""
+        since = (
+            f"in force from {long_day(self.in_force_from)}"
+            if self.in_force_from
+            else "the board's founding rule"
+        )
+        return f"{self.rule_text}; {since}"
+
+
+def quorum_rule_applied(meeting: Meeting, required: int | None = None) -> QuorumRuleApplied:
+    if meeting.quorum_required is not None and meeting.quorum_rule_text:
+        return QuorumRuleApplied(
+            required=meeting.quorum_required,
+            rule_text=meeting.quorum_rule_text,
+            voting_basis=meeting.quorum_voting_basis,
+            in_force_from=meeting.quorum_rule_from,
+            on=meeting.date,
+            kept=True,
+        )
+    rule = quorum_rule_for(meeting)
+    return QuorumRuleApplied(
+        required=quorum_required_for(meeting) if required is None else required,
+        rule_text=rule.describe_quorum_rule(),
+        voting_basis=rule.voting_basis,
+        in_force_from=getattr(rule, "effective_from", None),
+        on=meeting.date,
+        kept=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -235,6 +310,10 @@ class MeetingRecord:
     @cached_property
     def required(self) -> int:
         return quorum_required_for(self.meeting)
+
+    @cached_property
+    def quorum_rule(self) -> QuorumRuleApplied:
+        return quorum_rule_applied(self.meeting, self.required)
 
     @cached_property
     def quorum(self) -> Quorum:
@@ -458,7 +537,7 @@ def expectation_for(meeting: Meeting, attendances: Iterable[Attendance]) -> Expe
     recorded = {a.person_id: a for a in attendances if a.person_id}
     by_person: dict[int, list[Seat]] = {}
     voting_units: set[int] = set()
-    by_organisation = meeting.board.voting_basis == VotingBasis.ORGANISATION
+    by_organisation = voting_basis_for(meeting) == VotingBasis.ORGANISATION
     for seat in seats_on(meeting.board, meeting.date):
         by_person.setdefault(seat.person_id, []).append(seat)
         if seat.role == Role.VOTING:

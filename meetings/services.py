@@ -56,6 +56,7 @@ from meetings.models import (
 )
 
 # Re-exported: other apps match names as the console matches speakers.
+from meetings.queries import quorum_required_for, quorum_rule_for
 from meetings.speakers import match_speaker, split_speaker  # noqa: F401
 
 
@@ -148,6 +149,21 @@ def start_is_far_from_schedule(meeting: Meeting, at: dt.datetime) -> bool:
     return abs(at - meeting.starts_at) > START_CONFIRM_AFTER
 
 
+def _quorum_rule_kept(meeting: Meeting) -> list[str]:
+    """Keep on the meeting the quorum rule in force on its (real) date and the number it
+    requires, so that a later change of the board's rule never rewrites its record. A meeting
+    started before (a resumed one) keeps what it has."""
+    if meeting.quorum_required is not None:
+        return []
+    meeting.__dict__.pop("_quorum_rule_in_force", None)  # the date may just have moved
+    rule = quorum_rule_for(meeting)
+    meeting.quorum_required = quorum_required_for(meeting)
+    meeting.quorum_rule_text = rule.describe_quorum_rule()
+    meeting.quorum_voting_basis = rule.voting_basis
+    meeting.quorum_rule_from = getattr(rule, "effective_from", None)
+    return ["quorum_required", "quorum_rule_text", "quorum_voting_basis", "quorum_rule_from"]
+
+
 @transaction.atomic
 def meeting_start(
     *,
@@ -180,6 +196,7 @@ def meeting_start(
         fields += ["scheduled_for", "starts_at", "time_of_day_known", "planned_end_at"]
     locked.status = MeetingStatus.IN_PROGRESS
     locked.started_at = now
+    fields += _quorum_rule_kept(locked)
     locked.save(update_fields=fields)
     first = locked.items.in_order().first()
     if first is not None and locked.current_item_id is None:
@@ -190,7 +207,8 @@ def meeting_start(
         actor=actor,
         action="meeting.start",
         target=locked,
-        summary=f"Started the meeting “{locked.title}” at {when(now, 'time')}{moved}",
+        summary=f"Started the meeting “{locked.title}” at {when(now, 'time')}{moved}; quorum "
+        f"{locked.quorum_required} ({locked.quorum_rule_text})",
     )
     return locked
 

@@ -182,9 +182,8 @@ def attendees_section(record: MeetingRecord) -> list[str]:
 
 def quorum_section(record: MeetingRecord) -> list[str]:
     meeting = record.meeting
-    quorum = record.quorum
-    noun = meeting.board.unit_noun(quorum.required)
-    line = f"**Quorum:** {quorum.required} voting {noun} required"
+    rule = record.quorum_rule  # as the meeting started: a later change of rule changes nothing
+    line = f"**Quorum:** {rule.number_and_rule} ({rule.rule_text})"
     if record.timeline:
         present = max(change.quorum.present for change in record.timeline)
         line += f"; at most {present} present."
