@@ -136,7 +136,7 @@ def test_pages_cost_the_same_queries_at_10_and_5000_actions(cast, client_for):
                 # action is in the second meeting's summary, in one group or another.
                 assert text.count('id="summary-action-') == size
         with CaptureQueriesContext(connection) as queries:
-            response = client_for().get(live_url_for(second, cast.victor), {"v": 0})
+            response = client_for(cast.victor).get(live_url_for(second), {"v": 0})
         assert response.status_code == 200
         counts["changed poll"].append(len(queries))
         wipe(cast.board)
