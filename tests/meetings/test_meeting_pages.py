@@ -343,9 +343,7 @@ def test_poll_of_a_meeting_under_another_boards_address_is_404(cast):
 def test_poll_for_someone_not_on_the_board_is_404(cast, version):
     meeting = started_meeting(cast.board)
     meeting.refresh_from_db()
-    response = poller(meeting, cast.olga)(
-        meeting.live_version if version == "current" else version
-    )
+    response = poller(meeting, cast.olga)(meeting.live_version if version == "current" else version)
     assert response.status_code == 404
     assert "Test Board" not in response.text
     assert "X-Live-Version" not in response and "X-Meeting-Status" not in response
