@@ -173,9 +173,11 @@ def meeting_live(request: HttpRequest, board_slug: str, meeting_id: int) -> Http
     (session, user, meeting, seats). Changed: the record, re-rendered for this member; with
     `probe=1` only the new version, in the X-Live-Version header.
     """
+    # One query for the unchanged poll and the changed one alike (what the record shows of the
+    # meeting is joined, as get_meeting_for does).
     meeting = (
         Meeting.objects.filter(pk=meeting_id, board__slug=board_slug)
-        .select_related("board")
+        .select_related("board", "chair", "minute_taker", "current_item")
         .first()
     )
     if meeting is None:
