@@ -6,7 +6,7 @@ Runs inside Django, against a migrated, empty database; `python -m bench` calls 
 one seeded random generator, and dates counted from today. The large board is written with
 `bulk_create` (the services' one-row-at-a-time path would take an hour; nothing here is a change
 a person made, so nothing is audited). It writes a manifest (JSON) of what the load needs: the
-pages to read, logged-in sessions, the live meeting's URLs and the watchers' live links.
+pages to read, logged-in sessions, the live meeting's URLs and the watchers' sessions.
 
 Sizes:
   small   the demo board (Xen Project AB, May 2014) as `manage.py demo` loads it, plus a meeting in
@@ -217,10 +217,9 @@ def write_notes(items, attendances, per_item: int, start: dt.datetime, step: dt.
     return len(rows)
 
 
-def watcher_links(meeting, people, count: int) -> list[str]:
-    from meetings.views import live_url_for
-
-    return [live_url_for(meeting, people[index % len(people)]) for index in range(count)]
+def watcher_sessions(people) -> list[str]:
+    """One signed-in session per watching member: the live poll signs in like every page."""
+    return [session_for(person) for person in people]
 
 
 # -- One board: the demo ---------------------------------------------------------------------
@@ -543,6 +542,7 @@ def manifest_for(
 
     from budget.models import BudgetLine
     from meetings.models import Meeting, Note
+    from meetings.views import live_url_for
 
     slug = board.slug
     live = Meeting.objects.get(pk=live.pk)
@@ -575,7 +575,8 @@ def manifest_for(
             "items": [item.pk for item in agenda],
             "current": live.current_item_id,
             "roll": [attendance.person_id for attendance in attendances[1:]],
-            "watchers": watcher_links(live, watchers, 500),
+            "poll": live_url_for(live),
+            "watchers": watcher_sessions(watchers),
         },
         "counts": {
             "meetings": Meeting.objects.filter(board=board).count(),

@@ -77,8 +77,9 @@ def measure() -> None:
         NoteFactory.create_batch(20, item=item, author=cast.sam, speaker=speakers[position % 4])
     services.agenda_item_open(item=item, actor=cast.alice)
     meeting = Meeting.objects.get(pk=meeting.pk)
-    url = live_url_for(meeting, cast.victor)
-    client = Client()  # the live view polls without the session cookie
+    url = live_url_for(meeting)
+    client = Client()
+    client.force_login(cast.victor)  # the live view signs in like every page
 
     def unchanged():
         response = client.get(url, {"v": meeting.live_version})

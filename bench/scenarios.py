@@ -174,17 +174,22 @@ def growth(small: list[Row], large: list[Row], large_size: str) -> list[Row]:
 def unchanged_poll(
     size: str, base: str, manifest: dict, plan: Plan, control: dict[str, Figures]
 ) -> Row:
-    anonymous = Client(base)
     live = manifest["live"]
-    version = probe(anonymous, live["watchers"][0] + "?v=0&probe=1")["version"]
+    watcher = Client(base, live["watchers"][0])
+    version = probe(watcher, live["poll"] + "?v=0&probe=1")["version"]
     log(f"{size}: watching, unchanged poll at version {version}")
-    figures = measure(anonymous, f"{live['watchers'][0]}?v={version}", plan)
-    ratio = figures.rate / control["plain"].rate
+    figures = measure(watcher, f"{live['poll']}?v={version}", plan)
+    # Signed in like every page (issue 13): session, user, meeting, seats, and the second
+    # factor's device (the benchmark's sessions carry one); compared with the logged-in control.
+    ratio = figures.rate / control["fortunes"].rate
     verdict = judge(
         [
             (figures.extra["status"] == 204, f"answered {figures.extra['status']}, not 204"),
-            (ratio >= 0.7, f"{ratio:.2f} of plain control < 0.7"),
-            ((figures.queries or 0) <= 1, f"{figures.queries} queries > 1"),
+            (ratio >= 0.7, f"{ratio:.2f} of logged-in control < 0.7"),
+            (
+                (figures.queries or 0) <= UNCHANGED_POLL_QUERIES,
+                f"{figures.queries} queries > {UNCHANGED_POLL_QUERIES}",
+            ),
             (figures.errors == 0, f"{figures.errors} errors"),
         ]
     )
@@ -195,9 +200,13 @@ def unchanged_poll(
 TIMEOUT = 30.0
 
 
+# The unchanged poll's queries: session, user, meeting, seats, and the OTP device.
+UNCHANGED_POLL_QUERIES = 5
+
+
 @dataclass
 class Watcher:
-    path: str
+    session: str
     version: int
     seen: list[tuple[float, int]]  # (when the answer arrived, the version it carried)
 
@@ -213,9 +222,9 @@ async def watch_and_write(
     """
     live = manifest["live"]
     rng = random.Random(14)
-    anonymous = Client(watch_base)
     chair = Client(chair_base, manifest["sessions"]["chair"], manifest["csrf"])
-    start_version = int(probe(anonymous, live["watchers"][0] + "?v=0&probe=1")["version"])
+    first = Client(watch_base, live["watchers"][0])
+    start_version = int(probe(first, live["poll"] + "?v=0&probe=1")["version"])
     watchers = [
         Watcher(live["watchers"][index % len(live["watchers"])], start_version, [])
         for index in range(plan.watchers)
@@ -238,7 +247,11 @@ async def watch_and_write(
             try:
                 async with semaphore:
                     reply = await asyncio.wait_for(
-                        fetch(anonymous, f"{watcher.path}?v={watcher.version}"), TIMEOUT
+                        fetch(
+                            Client(watch_base, watcher.session),
+                            f"{live['poll']}?v={watcher.version}",
+                        ),
+                        TIMEOUT,
                     )
             except (OSError, TimeoutError) as error:
                 failures.append(error)
@@ -440,11 +453,12 @@ def both_instances_agree(size: str, bases: list[str], manifest: dict, writes) ->
         ),
         default=0,
     )
-    path = manifest["live"]["watchers"][0] + "?v=0&probe=1"
+    path = manifest["live"]["poll"] + "?v=0&probe=1"
+    watcher = manifest["live"]["watchers"][0]
     started = time.monotonic()
     versions = []
     while time.monotonic() - started < 2:
-        versions = [int(probe(Client(base), path)["version"] or 0) for base in bases]
+        versions = [int(probe(Client(base, watcher), path)["version"] or 0) for base in bases]
         if min(versions) >= last:
             break
         time.sleep(0.05)

@@ -22,7 +22,7 @@ urlpatterns = [
         name="agenda_remove",
     ),
     path("<int:meeting_id>/apologies/", planning.apologies, name="apologies"),
-    path("<int:meeting_id>/live/<str:token>/", views.meeting_live, name="meeting_live"),
+    path("<int:meeting_id>/live/", views.meeting_live, name="meeting_live"),
     path("<int:meeting_id>/console/", views.live_console, name="live_console"),
     path("<int:meeting_id>/console/start/", views.console_start, name="console_start"),
     path("<int:meeting_id>/console/adjourn/", views.console_adjourn, name="console_adjourn"),

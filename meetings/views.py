@@ -12,8 +12,6 @@ import re
 import zoneinfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.core import signing
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from governance.access import get_board_for
+from governance.access import acting_standing, get_board_for
 from governance.models import Board, Seat, Standing, User
 from meetings import registry, services
 from meetings.access import can_plan, can_record, get_meeting_for, require_recorder
@@ -43,7 +41,6 @@ from meetings.models import (
     AgendaItem,
     Attendance,
     Meeting,
-    MeetingStatus,
     Note,
 )
 from meetings.queries import expectation_for, meeting_record, quorum_of, roll_call
@@ -51,10 +48,6 @@ from meetings.queries import expectation_for, meeting_record, quorum_of, roll_ca
 CONSOLE = "meetings/live_console.html"
 DETAIL = "meetings/meeting_detail.html"
 
-# The live view polls without the session cookie (so an unchanged poll costs one query and no
-# session or user lookup); this signed claim, issued by the page the member opened, stands in.
-LIVE_SALT = "meetings.live"
-LIVE_TOKEN_MAX_AGE = 24 * 60 * 60
 # htmx's convention for "stop polling", kept so either client understands it.
 STOP_POLLING = 286
 RECORD_CACHE_SECONDS = 10 * 60
@@ -112,7 +105,7 @@ def _detail_context(user, board: Board, standing: Standing, meeting: Meeting) ->
         "may_correct": meeting.is_adjourned and may_correct(user, meeting, standing),
         "corrections": record_corrections,
         "may_plan": can_plan(user, standing, meeting),
-        "live_url": live_url_for(meeting, user) if follows_live(meeting) else "",
+        "live_url": live_url_for(meeting) if follows_live(meeting) else "",
         "today": timezone.localdate(),
         "now": timezone.now(),
     }
@@ -164,52 +157,46 @@ def follows_live(meeting: Meeting, now: dt.datetime | None = None) -> bool:
     return now - LATE_START_GRACE <= meeting.starts_at <= now + FOLLOW_AHEAD
 
 
-def live_url_for(meeting: Meeting, user) -> str:
-    token = signing.dumps({"m": meeting.pk, "u": user.pk}, salt=LIVE_SALT)
-    return reverse("meetings:meeting_live", args=[meeting.board.slug, meeting.pk, token])
+def live_url_for(meeting: Meeting) -> str:
+    return reverse("meetings:meeting_live", args=[meeting.board.slug, meeting.pk])
 
 
-@login_not_required
 @never_cache
 @require_GET
-def meeting_live(
-    request: HttpRequest, board_slug: str, meeting_id: int, token: str
-) -> HttpResponse:
-    """The live view's poll: `?v=<version the page has>`.
+def meeting_live(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
+    """The live view's poll: `?v=<version the page has>`, signed in like every other page.
 
-    Unchanged: 204 (286 once adjourned) with no body, after exactly one query. Changed: the
-    record, re-rendered for the member the token names, after checking they are still on the
-    board; with `probe=1` only the new version, in the X-Live-Version header.
+    Every poll, the unchanged one included, asks again whether the person still sits on the
+    board (or is a superuser): a seat that ended, a logout or a password change (the session is
+    gone; the login redirect tells the page it is signed out) ends it, with nothing said about
+    the meeting. Unchanged: 204 (286 once adjourned) with no body, after a fixed few queries
+    (session, user, meeting, seats). Changed: the record, re-rendered for this member; with
+    `probe=1` only the new version, in the X-Live-Version header.
     """
-    try:
-        claim = signing.loads(token, salt=LIVE_SALT, max_age=LIVE_TOKEN_MAX_AGE)
-    except signing.BadSignature:
-        return HttpResponse("This live view has expired; reload the page.", status=403)
-    if claim.get("m") != meeting_id:
-        return HttpResponse(status=403)
-    row = (
+    # One query for the unchanged poll and the changed one alike (what the record shows of the
+    # meeting is joined, as get_meeting_for does).
+    meeting = (
         Meeting.objects.filter(pk=meeting_id, board__slug=board_slug)
-        .values_list("live_version", "status")
+        .select_related("board", "chair", "minute_taker", "current_item")
         .first()
     )
-    if row is None:
+    if meeting is None:
         raise Http404("No such meeting")
-    version, status = row
-    if request.GET.get("v") == str(version):
-        response = HttpResponse(status=STOP_POLLING if status == MeetingStatus.ADJOURNED else 204)
-        response["X-Live-Version"] = str(version)
-        response["X-Meeting-Status"] = status
+    standing = acting_standing(request.user, meeting.board)
+    if not standing.is_member:
+        # As get_board_for: a board one has no seat on is not there, meeting or not.
+        raise Http404("No such meeting")
+    if request.GET.get("v") == str(meeting.live_version):
+        response = HttpResponse(status=STOP_POLLING if meeting.is_adjourned else 204)
+        response["X-Live-Version"] = str(meeting.live_version)
+        response["X-Meeting-Status"] = meeting.status
         return response
-    # Something changed: whatever is said from here on is said only to a current member.
-    user = User.objects.filter(pk=claim.get("u"), is_active=True).first()
-    if user is None:
-        return HttpResponse(status=403)
-    board, standing, meeting = get_meeting_for(user, board_slug, meeting_id)
     if request.GET.get("probe"):
         response = HttpResponse(status=200)
         response["X-Live-Version"] = str(meeting.live_version)
         response["X-Meeting-Status"] = meeting.status
         return response
+    user, board = request.user, meeting.board
     with timezone.override(_zone_of(user, board)):
         # The record reads the same for every member in one time zone who may (or may not)
         # record, so when a note lands and everyone's poll asks at once, it is rendered once
@@ -229,7 +216,7 @@ def meeting_live(
 
 
 def _zone_of(user, board: Board) -> zoneinfo.ZoneInfo:
-    """The zone the member's pages use (their own, else the board's), for a sessionless poll."""
+    """The zone the member's pages use: their own, else the board's."""
     try:
         return zoneinfo.ZoneInfo(user.timezone) if user.timezone else board.zone
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -276,7 +263,7 @@ def _console_context(user, board: Board, standing: Standing, meeting: Meeting, *
         "summary_form": _summary_form_for(current),
         "item_form": AgendaItemForm(presenters=presenters),
         "guest_form": GuestForm(),
-        "live_url": live_url_for(meeting, user),
+        "live_url": live_url_for(meeting),
         "may_correct": meeting.is_adjourned and may_correct(user, meeting, standing),
         "errors": {},
     }

@@ -183,7 +183,7 @@ def attendees_section(record: MeetingRecord) -> list[str]:
 def quorum_section(record: MeetingRecord) -> list[str]:
     meeting = record.meeting
     rule = record.quorum_rule  # as the meeting started: a later change of rule changes nothing
-    line = f"**Quorum:** {rule.number_and_rule} ({rule.rule_text})"
+    line = f"**Quorum:** {rule.number_and_rule} (the rule: {rule.rule_text})"
     if record.timeline:
         present = max(change.quorum.present for change in record.timeline)
         line += f"; at most {present} present."

@@ -258,6 +258,15 @@ function start() {
     interval: 2000,
     probe: true,
     onChange: () => refreshFromOthers(),
+    // The session ended (logout elsewhere, a password change): say so and keep the drafts.
+    onStop: (why) => {
+      if (why !== "signed-out") return;
+      const mark = document.getElementById("saved-mark");
+      if (!mark) return;
+      clearTimeout(showSaved.timer);
+      mark.textContent = "Signed out — reload to sign in again";
+      mark.classList.add("is-visible");
+    },
     // Started or adjourned by a co-recorder: the whole console changes (drafts are kept).
     onStatus: (status) => {
       const now = consoleEl();

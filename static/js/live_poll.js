@@ -1,7 +1,9 @@
-// Polls a meeting's live URL without the session cookie: an unchanged poll is one query and an
-// empty 204; a changed one returns the new record (or, with probe, just the new version).
-// Status 286 means the meeting is adjourned: stop. Every answer names the meeting's status in
-// X-Meeting-Status; onStatus hears it, and onTrouble hears a failed poll (the next may succeed).
+// Polls a meeting's live URL, signed in by the session like every page: an unchanged poll is a
+// few fixed queries and an empty 204; a changed one returns the new record (or, with probe, just
+// the new version). Status 286 means the meeting is adjourned: stop. Every answer names the
+// meeting's status in X-Meeting-Status; onStatus hears it, and onTrouble hears a failed poll
+// (the next may succeed). A redirect (to the sign-in page) or 401 means the session is gone:
+// logged out, or the password changed; stop with "signed-out".
 
 export const STOP = 286;
 
@@ -27,10 +29,16 @@ export function startPolling({
       const query = new URLSearchParams({ v: known });
       if (probe) query.set("probe", "1");
       const response = await fetch(`${url}?${query}`, {
-        credentials: "omit",
+        credentials: "same-origin",
         cache: "no-store",
+        // A redirect here is to the sign-in page: never follow it into the record.
+        redirect: "manual",
         headers: { Accept: "text/html" },
       });
+      if (response.type === "opaqueredirect" || response.status === 401) {
+        stop("signed-out");
+        return;
+      }
       const newVersion = response.headers.get("X-Live-Version");
       if (response.status >= 500) throw new Error(`server answered ${response.status}`);
       if (response.status === 200 || (response.status === STOP && newVersion !== known)) {
@@ -41,8 +49,8 @@ export function startPolling({
       const status = response.headers.get("X-Meeting-Status");
       if (status) onStatus?.(status);
       if (response.status === STOP) stop("adjourned");
-      // 403: the token expired or its person left; 404: no longer on the board. Either way
-      // asking again would only cost the server.
+      // 403 or 404: no longer on the board (a seat that ended). Asking again would only cost
+      // the server.
       else if (response.status === 403 || response.status === 404) stop("expired");
     } catch {
       // A dropped connection or a failing server: say so, and try again on the next tick.

@@ -66,6 +66,7 @@ const STATES = {
   reconnecting: "Reconnecting: the last update failed; trying again",
   ended: "Ended: the meeting is adjourned; this page no longer updates",
   expired: "Not following: live updates stopped; reload the page to resume",
+  "signed-out": "Signed out — reload to sign in again",
 };
 
 function setState(indicator, state) {
@@ -104,9 +105,10 @@ function start() {
     },
     onTrouble: () => setState(indicator, "reconnecting"),
     onStop: (why) => {
-      setState(indicator, why === "adjourned" ? "ended" : "expired");
+      setState(indicator, why === "adjourned" ? "ended" : why);
       if (why === "adjourned") announce("The meeting is adjourned; this page no longer updates.");
       if (why === "expired") announce("Live updates stopped; reload the page to resume.");
+      if (why === "signed-out") announce("Signed out: reload to sign in again.");
     },
   });
 }

@@ -135,8 +135,9 @@ def test_pages_cost_the_same_queries_at_10_and_5000_actions(cast, client_for):
                 # Raised in the first meeting, finished (if at all) after it opened: every
                 # action is in the second meeting's summary, in one group or another.
                 assert text.count('id="summary-action-') == size
+        member, path = client_for(cast.victor), live_url_for(second)  # logged in before counting
         with CaptureQueriesContext(connection) as queries:
-            response = client_for().get(live_url_for(second, cast.victor), {"v": 0})
+            response = member.get(path, {"v": 0})
         assert response.status_code == 200
         counts["changed poll"].append(len(queries))
         wipe(cast.board)

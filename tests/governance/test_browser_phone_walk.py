@@ -25,7 +25,6 @@ from budget.models import BudgetLine, FiscalYear, SpendingRequest
 from governance.demo import DEMO_BOARD_SLUG
 from governance.models import User
 from meetings.models import Meeting, Note
-from meetings.views import live_url_for
 from tests.governance.test_login_required import named_patterns
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -168,10 +167,6 @@ def scenes() -> list[dict]:
 
 def special_ids(name: str, user: User | None, scene: dict) -> dict:
     """Parameters that mean something particular to one URL."""
-    if name == "meetings:meeting_live":
-        meeting = Meeting.objects.get(pk=scene["meeting_id"])
-        who = user or User.objects.get(email=ROLES["member"])
-        return {"token": live_url_for(meeting, who).rstrip("/").rsplit("/", 1)[1]}
     if name == "meetings:correct_note":
         note = (
             Note.objects.filter(item__meeting__board__slug=scene["board_slug"])

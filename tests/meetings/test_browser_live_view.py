@@ -82,3 +82,33 @@ def test_member_sees_a_new_note_within_two_seconds_without_reloading(cast, new_p
     expect(member.locator("[data-status]").first).to_contain_text("Adjourned", timeout=2_000)
     expect(member.locator("#record")).to_have_attribute("data-meeting-status", "adjourned")
     expect(member.locator("#live-indicator")).to_have_attribute("data-state", "ended")
+
+
+def test_member_signed_out_elsewhere_is_told_instead_of_a_silent_page(cast, new_page, live_server):
+    """The poll signs in by the session: a password change (or a logout) ends it, and the page
+    says so rather than swapping the sign-in page into the record or going quiet."""
+    meeting = started_meeting(cast.board, actor=cast.alice)
+    url = live_server.url + reverse("meetings:meeting_detail", args=[cast.board.slug, meeting.pk])
+    member = new_page(cast.victor)
+    member.goto(url)
+    indicator = member.locator("#live-indicator")
+    expect(indicator).to_have_attribute("data-state", "live")
+    polls = []
+    poll_path = reverse("meetings:meeting_live", args=[cast.board.slug, meeting.pk])
+    member.on(
+        "request",
+        lambda request: (
+            request.url.startswith(live_server.url + poll_path) and polls.append(request.url)
+        ),
+    )
+    cast.victor.set_password("a-new-and-long-passphrase")
+    cast.victor.save()
+
+    expect(indicator).to_have_attribute("data-state", "signed-out", timeout=3_000)
+    expect(indicator).to_contain_text("Signed out — reload to sign in again")
+    expect(member.locator("#record")).to_be_visible()
+    expect(member.locator("#record")).not_to_contain_text("Log in to Boardroom")
+    assert polls and all(polled.startswith(live_server.url + poll_path + "?v=") for polled in polls)
+    count = len(polls)
+    member.wait_for_timeout(2_500)
+    assert len(polls) == count  # polling stopped

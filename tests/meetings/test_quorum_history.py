@@ -47,7 +47,8 @@ def test_last_years_quorate_meeting_stays_quorate_after_the_rule_grows(cast):
     assert quorum_of(last_year).label == "Quorate: 2 of 2 required"
     line = quorum_section(meeting_record(last_year))[0]
     assert line.startswith(
-        "**Quorum:** 2, the rule in force on 14 March 2024 (2 voting organisations present);"
+        "**Quorum:** 2, the rule in force on 14 March 2024 "
+        "(the rule: 2 voting organisations present);"
     )
     assert "Quorate from" in line
 
@@ -60,8 +61,9 @@ def test_a_meeting_after_the_change_needs_the_new_number(cast):
     assert quorum_of(this_year).label == "1 organisation short of quorum"
     assert (this_year.quorum_required, this_year.quorum_rule_from) == (3, CHANGED_ON)
     line = quorum_section(meeting_record(this_year))[0]
-    assert "**Quorum:** 3, the rule in force on 13 March 2025 (3 voting organisations present)" in (
-        line
+    assert (
+        "**Quorum:** 3, the rule in force on 13 March 2025 "
+        "(the rule: 3 voting organisations present)" in line
     )
 
 

@@ -205,8 +205,8 @@ def test_a_parser_refusal_is_said_and_the_line_can_be_kept_as_a_note(
 
 def test_meeting_changed_tells_the_live_view(cast, meeting, widgets, client_for):
     store, _ = widgets
-    path = live_url_for(meeting, cast.victor)
-    client = client_for()
+    path = live_url_for(meeting)
+    client = client_for(cast.victor)
     assert client.get(path, {"v": meeting.live_version}).status_code == 204
     with transaction.atomic():
         store[meeting.current_item_id] = ["flange"]

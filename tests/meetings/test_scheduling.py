@@ -571,10 +571,10 @@ def test_live_poll_names_the_meeting_status(cast, client_for):
 
     meeting = MeetingFactory(board=cast.board, starts_at=timezone.now() + dt.timedelta(hours=1))
     meeting.refresh_from_db()
-    poll = client_for().get(live_url_for(meeting, cast.victor), {"v": meeting.live_version})
+    poll = client_for(cast.victor).get(live_url_for(meeting), {"v": meeting.live_version})
     assert poll.status_code == 204 and poll["X-Meeting-Status"] == "scheduled"
     services.meeting_start(meeting=meeting, actor=cast.alice)
-    poll = client_for().get(live_url_for(meeting, cast.victor), {"v": meeting.live_version})
+    poll = client_for(cast.victor).get(live_url_for(meeting), {"v": meeting.live_version})
     assert poll.status_code == 200 and poll["X-Meeting-Status"] == "in_progress"
     assert 'data-meeting-status="in_progress"' in poll.text
 

@@ -68,7 +68,7 @@ def test_attendees_are_named_with_organisation_and_role(may):
         attendees
     )
     assert re.search(
-        r"\*\*Quorum:\*\* 9, the rule in force on 15 May 2014 \(9 voting organisations "
+        r"\*\*Quorum:\*\* 9, the rule in force on 15 May 2014 \(the rule: 9 voting organisations "
         r"present\); at most \d+ present\. "
         r"Quorate from 16:02 BST to \d\d:\d\d BST\.",
         text,

@@ -229,14 +229,10 @@ MATRIX: dict[str, Row] = {
     "meetings:apologies": post_only(
         officers(voting=OK), meeting="scheduled", data={"person": "{voting}"}
     ),
-    # The live poll: each role presents the token issued to them; anonymous one copied from
-    # victor's page (tests/governance/test_login_required.py tries a forged one). Asked for a
-    # changed record (no version) and as the unchanged poll (the version the page has).
-    "meetings:meeting_live": Row(
-        get=board(anonymous=FORBIDDEN),
-        post=everyone(NOT_ALLOWED),
-        queries=("", "v={version}"),
-    ),
+    # The live poll, signed in by the session like every page; every poll re-checks the seat.
+    # Asked for a changed record (no version) and as the unchanged poll (the version the page
+    # has): both answer outsiders 404, with no version or status header.
+    "meetings:meeting_live": read_only(board(), queries=("", "v={version}")),
     "meetings:live_console": read_only(officers()),
     "meetings:console_start": post_only(officers(CONFLICT)),  # already started
     "meetings:console_adjourn": post_only(officers()),
@@ -326,17 +322,4 @@ CROSS_BOARD = "other_board_via_own_board"
 # Cells where the application is known to answer otherwise than the matrix says: the matrix keeps
 # the intended answer, the walk expects the defect (and fails once it is fixed, so that the entry
 # is removed). Key: (pattern, role, method); value: one line saying what is wrong.
-KNOWN_DEFECTS: dict[tuple[str, str, str], str] = {
-    ("meetings:meeting_live", "anonymous", "GET"): (
-        "the token in the path is a password: with no session at all it shows victor's live "
-        "record, changed or not (issue 13, point 3)"
-    ),
-    ("meetings:meeting_live", "other_board", "GET"): (
-        "the unchanged poll answers 204 with the meeting's version and status to a token of "
-        "someone with no seat on the board (issue 13, point 3)"
-    ),
-    ("meetings:meeting_live", "ended_seat", "GET"): (
-        "the unchanged poll still answers 204 with version and status after the seat ended "
-        "(issue 13, point 3)"
-    ),
-}
+KNOWN_DEFECTS: dict[tuple[str, str, str], str] = {}

@@ -32,7 +32,6 @@ from budget.models import Category, YearStatus
 from governance.models import Role
 from meetings import services as meeting_services
 from meetings.models import Note
-from meetings.views import live_url_for
 from minutes import services as minutes_services
 from tests.actions.factories import raise_action
 from tests.budget.factories import FiscalYearFactory, SpendingRequestFactory
@@ -225,14 +224,8 @@ def world(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-def token_of(meeting, person) -> str:
-    """The live poll's token, as the meeting page hands it to `person`."""
-    return live_url_for(meeting, person).rstrip("/").rsplit("/", 1)[-1]
-
-
 def sample_kwargs(world, pattern: Pattern, row: Row, role: str, board_slug: str) -> dict:
     meeting, item = world.meetings[row.meeting]
-    person = world.people[role]
     values = {
         "board_slug": board_slug,
         "meeting_id": meeting.pk,
@@ -248,9 +241,6 @@ def sample_kwargs(world, pattern: Pattern, row: Row, role: str, board_slug: str)
         .order_by("pk")
         .values_list("pk", flat=True)
         .first(),
-        # The live poll's token names the person it was issued to: each role uses its own, and
-        # someone with no account one copied from a voting member's page (a forwarded link).
-        "token": token_of(meeting, person or world.people["voting"]),
         "uidb64": "MQ",
         "action": "close",
     }
@@ -456,9 +446,6 @@ def test_another_boards_member_learns_nothing_through_their_own_board(world, key
         real = urls_for(world, pattern, row, "other_board", "other-board")[0]
         kwargs = sample_kwargs(world, pattern, row, "other_board", "other-board")
         missing_kwargs = {k: MISSING if k in OBJECT_PARAMS else v for k, v in kwargs.items()}
-        if "token" in missing_kwargs:  # the live poll's token names the meeting it is for
-            nowhere = SimpleNamespace(pk=MISSING, board=SimpleNamespace(slug="other-board"))
-            missing_kwargs["token"] = token_of(nowhere, world.people["other_board"])
         missing = reverse(key, kwargs=missing_kwargs)
         got = ask(world, "other_board", method, real, row)
         baseline = ask(world, "other_board", method, missing, row)
