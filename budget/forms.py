@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 
 from django import forms
@@ -11,6 +10,7 @@ from django.core.exceptions import ValidationError
 from budget.models import Category, validate_known_currency
 from budget.money import LARGEST_AMOUNT
 from budget.services import CostItemInput, RequestInput, SponsorShareInput
+from governance.forms import submission_field
 from governance.models import Board, Organisation, User, currency_code_validator
 from governance.text import DESCRIPTION_MAX, NOTE_MAX
 
@@ -58,11 +58,6 @@ def rate_field(**kwargs):
         help_text="Units of the base currency per unit of this currency; 1 for the base currency.",
         **kwargs,
     )
-
-
-def submission_field() -> forms.UUIDField:
-    """A key the form carries from the page that showed it, so that sending it twice saves once."""
-    return forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
 
 def check_base_rate(form: forms.Form, cleaned: dict) -> None:

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 
 from governance.models import User
@@ -25,3 +27,9 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["full_name", "affiliation", "timezone"]
         labels = {"timezone": "Your time zone"}
+
+
+def submission_field() -> forms.UUIDField:
+    """A key the form carries from the page that showed it, so that sending it twice (a double
+    click, a retried request, five tabs) saves once."""
+    return forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)

@@ -8,6 +8,7 @@ correction (`meetings.corrections`).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.db import transaction
 
@@ -138,8 +139,15 @@ def attendance_depart(
 
 @transaction.atomic
 def attendance_add_guest(
-    *, meeting: Meeting, name: str, organisation_name: str, actor, at: dt.datetime | None = None
+    *,
+    meeting: Meeting,
+    name: str,
+    organisation_name: str,
+    actor,
+    at: dt.datetime | None = None,
+    submission: uuid.UUID | None = None,
 ) -> Attendance:
+    """Record a guest present. A form's `submission` key sent again finds the guest it added."""
     name, organisation_name = normalized_text(name), normalized_text(organisation_name)
     if refusal := name_refusal(name) if name else NAME_INVISIBLE:
         raise NotSeated("Give the guest's name." if refusal == NAME_INVISIBLE else refusal)
@@ -148,8 +156,13 @@ def attendance_add_guest(
     if len(name) > 150 or len(organisation_name) > 150:
         raise NotSeated("Keep the guest's name and organisation to 150 characters each.")
     locked = _locked(meeting)
+    if submission and (first := Attendance.objects.filter(submission=submission).first()):
+        if first.meeting_id != locked.pk:
+            raise NotSeated("That form belongs to another meeting; reload the page.")
+        return first
     attendance = Attendance.objects.create(
         meeting=locked,
+        submission=submission,
         guest_name=name,
         organisation_name=organisation_name,
         role=GUEST,

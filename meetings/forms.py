@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from governance.forms import submission_field
 from governance.models import Board, User
 from governance.text import DESCRIPTION_MAX, NAME_INVISIBLE, name_refusal, normalized_text
 from meetings.models import AgendaItem, AttendanceStatus, ItemKind, MeetingKind
@@ -61,6 +62,7 @@ class AttendanceForm(forms.Form):
 
 class GuestForm(forms.Form):
     name = forms.CharField(label="Guest's name", max_length=150)
+    submission = submission_field()
     organisation = forms.CharField(label="Organisation", max_length=150, required=False)
 
     def clean_name(self) -> str:
@@ -82,6 +84,7 @@ class GuestForm(forms.Form):
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(label="Title", max_length=200)
+    submission = submission_field()
     kind = forms.ChoiceField(label="Kind", choices=ItemKind.choices, initial=ItemKind.DISCUSSION)
     planned_minutes = forms.IntegerField(
         label="Planned minutes", required=False, min_value=1, max_value=600

@@ -299,6 +299,8 @@ class AgendaItem(Disclosure):
     description = models.TextField(blank=True, help_text="Background, circulated with the agenda.")
     summary = models.TextField("summary / outcome", blank=True)
     summary_version = models.PositiveIntegerField(default=0, editable=False)
+    # The key of the form that added the item: a repeated post finds this row.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     summary_updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -392,6 +394,8 @@ class Attendance(models.Model):
     # The name the record prints, as it was when the person was first recorded: a later rename
     # (or someone taking another's name) does not rewrite past records.
     person_name = models.CharField(max_length=150, blank=True, editable=False)
+    # The key of the console form that added a guest: a repeated post finds this row.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,

@@ -87,7 +87,10 @@ def agenda_plan(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpR
         if form.is_valid():
             try:
                 item = services.agenda_item_add(
-                    meeting=meeting, details=form.details(), actor=request.user
+                    meeting=meeting,
+                    details=form.details(),
+                    actor=request.user,
+                    submission=form.cleaned_data["submission"],
                 )
             except DomainError as exc:
                 error = exc.message

@@ -7,6 +7,7 @@ so that members' live views notice the change on their next poll.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -269,9 +270,17 @@ class ItemDetails:
 
 
 @transaction.atomic
-def agenda_item_add(*, meeting: Meeting, details: ItemDetails, actor) -> AgendaItem:
+def agenda_item_add(
+    *, meeting: Meeting, details: ItemDetails, actor, submission: uuid.UUID | None = None
+) -> AgendaItem:
+    """Add an item at the end of the agenda. A form's `submission` key sent again (a double
+    click, a retried or parallel post) finds the item it added, under the meeting's lock."""
     details = details.validated()
     locked = _locked(meeting)
+    if submission and (first := AgendaItem.objects.filter(submission=submission).first()):
+        if first.meeting_id != locked.pk:
+            raise InvalidAgendaChange("That form belongs to another meeting; reload the page.")
+        return first
     last = locked.items.order_by("-position").values_list("position", flat=True).first()
     item = AgendaItem.objects.create(
         meeting=locked,
@@ -283,6 +292,7 @@ def agenda_item_add(*, meeting: Meeting, details: ItemDetails, actor) -> AgendaI
         description=details.description.strip(),
         board_only=details.board_only,
         embargo_until=details.embargo_until,
+        submission=submission,
     )
     _recorded(
         locked,

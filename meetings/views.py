@@ -485,6 +485,7 @@ def console_guest(request: HttpRequest, board_slug: str, meeting_id: int) -> Htt
             name=form.cleaned_data["name"],
             organisation_name=form.cleaned_data["organisation"],
             actor=request.user,
+            submission=form.cleaned_data["submission"],
         )
     except DomainError as error:
         return _console_error(
@@ -661,7 +662,12 @@ def console_add_item(request: HttpRequest, board_slug: str, meeting_id: int) -> 
             request, board_slug, meeting_id, "agenda", "add", _first_error(form), item_form=form
         )
     try:
-        item = services.agenda_item_add(meeting=meeting, details=form.details(), actor=request.user)
+        item = services.agenda_item_add(
+            meeting=meeting,
+            details=form.details(),
+            actor=request.user,
+            submission=form.cleaned_data["submission"],
+        )
     except DomainError as error:
         return _console_error(
             request, board_slug, meeting_id, "agenda", "add", error, item_form=form
