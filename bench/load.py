@@ -55,6 +55,8 @@ class Client:
     base: str
     session: str = ""
     csrf: str = ""
+    # The live poll's pass (meetings/live_pass.py), as a browser keeps it from a full poll.
+    live_pass: str = ""
 
     def headers(self, *, write: bool = False) -> dict[str, str]:
         headers = {"Accept-Encoding": "gzip", "Accept": "text/html"}
@@ -63,6 +65,8 @@ class Client:
             cookies.append(f"sessionid={self.session}")
         if self.csrf:
             cookies.append(f"csrftoken={self.csrf}")
+        if self.live_pass:
+            cookies.append(f"live_pass={self.live_pass}")
         if cookies:
             headers["Cookie"] = "; ".join(cookies)
         if write:
@@ -92,7 +96,17 @@ def probe(client: Client, path: str, *, method: str = "GET", body: str = "") -> 
         "encoding": response.getheader("Content-Encoding", ""),
         "vary": response.getheader("Vary", ""),
         "version": response.getheader("X-Live-Version", ""),
+        "live_pass": live_pass_from(response.msg.get_all("Set-Cookie") or []),
     }
+
+
+def live_pass_from(set_cookies: list[str]) -> str:
+    """The live poll's pass from a response's Set-Cookie headers, or ''."""
+    for header in set_cookies:
+        name, _, rest = header.partition("=")
+        if name.strip() == "live_pass":
+            return rest.split(";", 1)[0]
+    return ""
 
 
 def wrk(

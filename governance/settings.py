@@ -76,6 +76,9 @@ MIDDLEWARE = [
     # After WhiteNoise, so static files keep their long cache lifetimes.
     "governance.middleware.PrivatePagesMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before the session and the user load: an unchanged live poll with a valid pass is
+    # answered in one query (meetings/live_pass.py); everything else passes through.
+    "meetings.live_pass.UnchangedPollMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -157,4 +157,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     else:
         response = JsonResponse({"status": "ok", "time": now})
     response["Cache-Control"] = "no-store"
+    # Answered before SecurityMiddleware (see HealthCheckMiddleware), so set here like elsewhere.
+    response["X-Content-Type-Options"] = "nosniff"
     return response

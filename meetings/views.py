@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from governance.access import acting_standing, get_board_for
 from governance.models import Board, Seat, Standing, User
-from meetings import registry, services
+from meetings import live_pass, registry, services
 from meetings.access import can_plan, can_record, get_meeting_for, require_recorder
 from meetings.corrections import corrections_of, may_correct
 from meetings.errors import (
@@ -49,7 +49,7 @@ CONSOLE = "meetings/live_console.html"
 DETAIL = "meetings/meeting_detail.html"
 
 # htmx's convention for "stop polling", kept so either client understands it.
-STOP_POLLING = 286
+STOP_POLLING = live_pass.STOP_POLLING
 RECORD_CACHE_SECONDS = 10 * 60
 
 
@@ -190,11 +190,13 @@ def meeting_live(request: HttpRequest, board_slug: str, meeting_id: int) -> Http
         response = HttpResponse(status=STOP_POLLING if meeting.is_adjourned else 204)
         response["X-Live-Version"] = str(meeting.live_version)
         response["X-Meeting-Status"] = meeting.status
+        live_pass.issue(request, response, meeting)
         return response
     if request.GET.get("probe"):
         response = HttpResponse(status=200)
         response["X-Live-Version"] = str(meeting.live_version)
         response["X-Meeting-Status"] = meeting.status
+        live_pass.issue(request, response, meeting)
         return response
     user, board = request.user, meeting.board
     with timezone.override(_zone_of(user, board)):
@@ -212,6 +214,7 @@ def meeting_live(request: HttpRequest, board_slug: str, meeting_id: int) -> Http
     response = HttpResponse(html, status=STOP_POLLING if meeting.is_adjourned else 200)
     response["X-Live-Version"] = str(meeting.live_version)
     response["X-Meeting-Status"] = meeting.status
+    live_pass.issue(request, response, meeting)
     return response
 
 

@@ -177,8 +177,9 @@ def poller(meeting, user):
     return lambda version, **extra: client.get(url, {"v": version, **extra})
 
 
-# Session, user, meeting (with its board), seats: whatever the meeting holds. (With a token in
-# the path, before issue 13, it was the meeting's row alone: 1.)
+# The full way, without the live pass (the first poll of a page, or a probe): session, user,
+# meeting (with its board), seats, whatever the meeting holds. With the pass it is 1
+# (tests/meetings/test_live_pass.py).
 UNCHANGED_POLL_QUERIES = 4
 
 

@@ -1,0 +1,194 @@
+"""The live poll's pass: an unchanged poll answered in one query, with every check still made.
+
+A member's page polls `/b/<board>/meetings/<id>/live/?v=<version>` every few seconds for the
+whole meeting. Signed in the ordinary way, each poll loads the session, the user, the second
+factor's device, the meeting and the seats: five queries to answer "nothing new" (issue 13 asks
+for one, issue 14 for a rate near the bare control).
+
+So when the full poll (the view) has signed a person in and found them seated, it also sets a
+pass: a signed cookie, scoped to that one poll URL, naming the user, the session it was issued
+to, that session's password hash, the second-factor device and the zone whose date decides the
+seat. The next unchanged polls are answered here, before the session and the user are loaded,
+by one query that asks everything the full path asks:
+
+- the session still exists and has not expired (a logout or a password change ends it);
+- the user is active and their password hash still matches the one the session was signed in
+  with (a password change in another session ends it here too);
+- the second-factor device the session gave is still theirs;
+- they still hold a seat on the board today, or are a superuser (as `acting_standing`);
+- the meeting's version and status.
+
+Anything else (no pass, a bad or stale one, a failed check, a changed version, a probe) falls
+through to the view, which answers in full: a login redirect, a 404, or the record. Nothing is
+kept in a process's memory, so any number of workers agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import zoneinfo
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.core import signing
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from governance.models import Seat, User
+from meetings.models import Meeting, MeetingStatus
+
+COOKIE = "live_pass"
+SALT = "meetings.live-pass"
+# How long a pass lasts before the full poll issues a new one: a meeting's length, give or
+# take. Every check is made on every poll whatever the age; the limit bounds a stolen cookie.
+MAX_AGE = dt.timedelta(hours=4)
+# htmx's convention for "stop polling" (as the view answers once the meeting is adjourned).
+STOP_POLLING = 286
+POLL_PATH = re.compile(r"^/b/(?P<slug>[-\w]+)/meetings/(?P<meeting>\d+)/live/$")
+# django-otp keeps the device the session's second factor came from under this key.
+DEVICE_ID_SESSION_KEY = "otp_device_id"
+
+
+def _session_digest(session_key: str) -> str:
+    """The pass names its session by a digest, so the cookie never repeats the session id."""
+    return hashlib.sha256(session_key.encode()).hexdigest()[:32]
+
+
+def issue(request: HttpRequest, response: HttpResponse, meeting: Meeting) -> None:
+    """Set the pass on a full poll's answer to a person it found seated (or a superuser)."""
+    session = request.session
+    if not session.session_key or SESSION_KEY not in session:
+        return
+    payload = {
+        "u": int(session[SESSION_KEY]),
+        "s": _session_digest(session.session_key),
+        "h": session.get(HASH_SESSION_KEY, ""),
+        "b": session.get(BACKEND_SESSION_KEY, ""),
+        "d": session.get(DEVICE_ID_SESSION_KEY, ""),
+        "m": meeting.pk,
+        "z": timezone.get_current_timezone_name(),
+    }
+    response.set_cookie(
+        COOKIE,
+        signing.dumps(payload, salt=SALT, compress=True),
+        max_age=int(MAX_AGE.total_seconds()),
+        path=request.path,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _read(request: HttpRequest, meeting_id: int) -> dict | None:
+    value = request.COOKIES.get(COOKIE)
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not value or not session_key:
+        return None
+    try:
+        payload = signing.loads(value, salt=SALT, max_age=MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if (
+        not isinstance(payload, dict)
+        or payload.get("m") != meeting_id
+        or not constant_time_compare(payload.get("s", ""), _session_digest(session_key))
+    ):
+        return None
+    payload["session_key"] = session_key
+    return payload
+
+
+def _device_exists(persistent_id: str, user_id: int):
+    """An Exists() for the session's second-factor device, or None when it gave none."""
+    if not persistent_id:
+        return None
+    try:
+        label, device_id = persistent_id.rsplit("/", 1)
+        model = apps.get_model(label)
+        return Exists(model.objects.filter(pk=int(device_id), user_id=user_id, confirmed=True))
+    except (ValueError, LookupError):
+        return Exists(Session.objects.none())
+
+
+def _today(zone_name: str) -> dt.date:
+    try:
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(zone_name))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.localdate()
+
+
+def answer_unchanged(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse | None:
+    """The 204 (or 286) for an unchanged poll with a valid pass, in one query; else None."""
+    version = request.GET.get("v")
+    if request.method != "GET" or not version or "probe" in request.GET:
+        return None
+    payload = _read(request, meeting_id)
+    if payload is None:
+        return None
+    user_id = payload["u"]
+    person = User.objects.filter(pk=user_id, is_active=True)
+    checks = {
+        "session_alive": Exists(
+            Session.objects.filter(
+                session_key=payload["session_key"], expire_date__gt=timezone.now()
+            )
+        ),
+        "password": Subquery(person.values("password")[:1]),
+        "superuser": Subquery(person.values("is_superuser")[:1]),
+        "seated": Exists(
+            Seat.objects.current(_today(payload["z"])).filter(
+                board=OuterRef("board"), person_id=user_id
+            )
+        ),
+    }
+    device = _device_exists(payload["d"], user_id)
+    if device is not None:
+        checks["device"] = device
+    row = (
+        Meeting.objects.filter(Q(pk=meeting_id) & Q(board__slug=slug))
+        .annotate(**checks)
+        .values("live_version", "status", *checks)
+        .first()
+    )
+    if (
+        row is None
+        or not row["session_alive"]
+        or row["password"] is None
+        or not (row["seated"] or row["superuser"])
+        or (device is not None and not row["device"])
+        or str(row["live_version"]) != version
+    ):
+        return None
+    # The session's password hash against the one stored now, as django.contrib.auth does.
+    if not constant_time_compare(
+        payload["h"], User(pk=user_id, password=row["password"]).get_session_auth_hash()
+    ):
+        return None
+    adjourned = row["status"] == MeetingStatus.ADJOURNED
+    response = HttpResponse(status=STOP_POLLING if adjourned else 204)
+    response["X-Live-Version"] = str(row["live_version"])
+    response["X-Meeting-Status"] = row["status"]
+    return response
+
+
+class UnchangedPollMiddleware:
+    """Answers an unchanged live poll that carries a valid pass before the session and the user
+    are loaded (see the module's note); lets everything else through untouched."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if COOKIE in request.COOKIES:
+            match = POLL_PATH.match(request.path_info)
+            if match:
+                answer = answer_unchanged(request, match["slug"], int(match["meeting"]))
+                if answer is not None:
+                    return answer
+        return self.get_response(request)
