@@ -13,6 +13,7 @@ from budget.services import CostItemInput, RequestInput, SponsorShareInput
 from governance.forms import submission_field
 from governance.models import Board, Organisation, User, currency_code_validator
 from governance.text import DESCRIPTION_MAX, NOTE_MAX
+from motions import forms as motions_forms
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -290,11 +291,12 @@ class PaymentForm(Form):
         return cleaned
 
 
-class PutToBoardForm(Form):
+class PutToBoardForm(Form, motions_forms.PutToBoardForm):
     """Put a request to the board as a motion: in a meeting, or by ballot."""
 
+    field_order = ["amount", "where", "method", "closes_at"]
+
     amount = amount_field("Approve up to", minimum="0.01")
-    where = forms.ChoiceField(label="Decided", choices=())
     method = forms.ChoiceField(
         label="How the meeting decides",
         required=False,
@@ -305,26 +307,3 @@ class PutToBoardForm(Form):
             ("live", "Live vote in the browser"),
         ],
     )
-    closes_at = forms.DateTimeField(
-        label="Ballot deadline",
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Ballots only; in your time zone.",
-    )
-
-    def __init__(self, *args, meetings=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.meetings = {str(meeting.pk): meeting for meeting in meetings}
-        self.fields["where"].choices = [
-            (str(meeting.pk), f"At {meeting.title}") for meeting in meetings
-        ] + [("ballot", "By ballot between meetings")]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("where") == "ballot" and not data.get("closes_at"):
-            self.add_error("closes_at", "A ballot needs a deadline.")
-        return data
-
-    @property
-    def meeting(self):
-        return self.meetings.get(self.cleaned_data.get("where", ""))

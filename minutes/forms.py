@@ -3,6 +3,7 @@ from django import forms
 from governance.text import DESCRIPTION_MAX, NOTE_MAX
 from meetings.models import Meeting
 from minutes.models import ApprovalMethod
+from motions import forms as motions_forms
 
 
 class RevisionForm(forms.Form):
@@ -65,30 +66,7 @@ class ApprovalForm(forms.Form):
             self.fields["approval_meeting"].queryset = meetings
 
 
-class PutToBoardForm(forms.Form):
+class PutToBoardForm(motions_forms.PutToBoardForm):
     """Put circulated minutes to the board: at a later meeting, or by ballot."""
 
-    where = forms.ChoiceField(label="Decided", choices=())
-    closes_at = forms.DateTimeField(
-        label="Ballot deadline",
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Ballots only; in your time zone.",
-    )
-
-    def __init__(self, *args, meetings=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.meetings = {str(meeting.pk): meeting for meeting in meetings}
-        self.fields["where"].choices = [
-            (str(meeting.pk), f"By motion at {meeting.title}") for meeting in meetings
-        ] + [("ballot", "By ballot between meetings")]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("where") == "ballot" and not data.get("closes_at"):
-            self.add_error("closes_at", "A ballot needs a deadline.")
-        return data
-
-    @property
-    def meeting(self):
-        return self.meetings.get(self.cleaned_data.get("where", ""))
+    meeting_label = "By motion at {title}"

@@ -25,6 +25,40 @@ class Form(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class PutToBoardForm(forms.Form):
+    """Put something to the board as a motion: at one of `meetings`, or by ballot with a deadline.
+
+    The budget's requests and the minutes' approval both start here; each adds what it needs and
+    names the meeting choice its own way (`meeting_label`).
+    """
+
+    meeting_label = "At {title}"
+
+    where = forms.ChoiceField(label="Decided", choices=())
+    closes_at = DeadlineField(
+        label="Ballot deadline", required=False, help_text="Ballots only; in your time zone."
+    )
+
+    def __init__(self, *args, meetings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meetings = {str(meeting.pk): meeting for meeting in meetings}
+        self.fields["where"].choices = [
+            (str(meeting.pk), self.meeting_label.format(title=meeting.title))
+            for meeting in meetings
+        ] + [("ballot", "By ballot between meetings")]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("where") == "ballot" and not data.get("closes_at"):
+            self.add_error("closes_at", "A ballot needs a deadline.")
+        return data
+
+    @property
+    def meeting(self):
+        """The meeting chosen, or None for a ballot."""
+        return self.meetings.get(self.cleaned_data.get("where", ""))
+
+
 class MotionForm(Form):
     text = forms.CharField(
         label="Motion",
