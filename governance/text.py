@@ -66,10 +66,20 @@ def clean_name(value: str) -> str:
     return value
 
 
+# Letters of other scripts drawn like Latin ones (Unicode's confusables, the common part): a
+# Cyrillic "а" in "Аlice Chair" must not make a second Alice Chair. Upper case first, because
+# "В" looks like "B" while its lower case "в" does not look like "b".
+LOOKALIKES = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУавеѕіјкорсхуһԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοριкνχ",
+    "ABESIJKMHOPCTXYabesijkopcxyhdqwABEZHIKMNOPTYXopikvx",
+)
+
+
 def name_key(value: str) -> str:
-    """What two names are compared by: case, accents, invisible characters and compatibility
-    forms (full-width letters, ligatures) do not tell them apart."""
-    decomposed = unicodedata.normalize("NFKD", value)
+    """What two names are compared by: case, accents, invisible characters, compatibility
+    forms (full-width letters, ligatures) and look-alike letters of other scripts (Cyrillic,
+    Greek) do not tell them apart."""
+    decomposed = unicodedata.normalize("NFKD", value).translate(LOOKALIKES)
     kept = (
         character
         for character in decomposed

@@ -54,6 +54,12 @@ def test_names_compare_without_case_accents_or_invisible_characters():
     assert name_key("Álice\u200b  CHAIR") == name_key("alice chair")
     assert name_key("Ａｌｉｃｅ Chair") == name_key("Alice Chair")  # full-width letters
     assert name_key("Alice Chair") != name_key("Alice Chairs")
+    # Cyrillic А, і and С; Greek Α and ο: drawn like the Latin letters they stand in for.
+    assert name_key("\u0410l\u0456ce \u0421hair") == name_key("Alice Chair")
+    assert name_key("\u0391lice Chair") == name_key("Alice Chair")
+    assert name_key("D\u03bfn Dugger") == name_key("Don Dugger")
+    # A name written in Cyrillic stays its own name.
+    assert name_key("Олег Петров") != name_key("Oleg Petrov")
 
 
 # -- The same words from the profile page, the admin and the services ----------------------------
@@ -129,7 +135,15 @@ def test_the_admin_refuses_an_unreadable_name_in_the_same_words(cast, client_for
 
 
 @pytest.mark.parametrize(
-    "taken", ["Alice Chair", "alice chair", "ÁLICE  CHAIR", "Alice\u200b Chair", "Ａｌｉｃｅ Chair"]
+    "taken",
+    [
+        "Alice Chair",
+        "alice chair",
+        "ÁLICE  CHAIR",
+        "Alice\u200b Chair",
+        "Ａｌｉｃｅ Chair",
+        "\u0410l\u0456ce \u0421hair",
+    ],
 )
 def test_a_member_cannot_rename_themselves_to_someone_on_their_board(cast, client_for, taken):
     response = profile_post(client_for(cast.victor), taken)
