@@ -33,9 +33,9 @@ from bench.scenarios import (
     control_rows,
     controls,
     growth,
-    not_yet,
     reading,
     unchanged_poll,
+    vote_burst,
     watching,
 )
 
@@ -97,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
                         rows += watching(
                             size, watch_base, chair_base, manifest, plan, args.instances
                         )
-                    rows += not_yet(size)
+                    if "vote" in manifest:
+                        rows.append(vote_burst(size, watch_base, manifest, plan, control, database))
         large = "quick" if args.quick else "large"
         rows += growth(readings["small"], readings[large], large)
     finally:

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from bench import voting
+
 SEED = 14
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 ZONES = ["Europe/London", "America/Los_Angeles", "America/New_York", "Europe/Berlin", "Asia/Tokyo"]
@@ -60,11 +62,10 @@ SCALES = {
     "quick": Scale(200, 4, 1, 20, 5, 40, 20, 5, 100, 50),
 }
 
-# Hooks for the large board's rows whose apps have not landed yet. When `actions` and `motions`
-# exist, write a generator for each here (bulk_create, seeded like the rest) and drop the entry.
+# The large board's rows not generated yet (the apps exist; their bulk generators do not).
 LATER = {
-    "actions": (20_000, "not yet: the actions app is not built"),
-    "motions": (1_000, "not yet: the motions app is not built"),
+    "actions": (20_000, "not generated yet"),
+    "motions": (1_000, "not generated yet (one live motion is, for the vote burst)"),
 }
 
 SENTENCES = [
@@ -146,14 +147,17 @@ def session_for(user) -> str:
     return key
 
 
-def live_meeting(board, *, chair, minute_taker, attendees, items: int, notes: int, done: int):
-    """A meeting that started half an hour ago: `done` items finished, the next one current."""
+def live_meeting(
+    board, *, chair, minute_taker, attendees, items: int, notes: int, done: int, minutes_ago=30
+):
+    """A meeting that started `minutes_ago` minutes ago: `done` items finished, the next one
+    current."""
     from django.utils import timezone
 
     from meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
 
     now = timezone.now().replace(microsecond=0)
-    started = now - dt.timedelta(minutes=30)
+    started = now - dt.timedelta(minutes=minutes_ago)
     meeting = Meeting.objects.create(
         board=board,
         title="Benchmark meeting in progress",
@@ -367,7 +371,15 @@ def build_large(rng: random.Random, scale: Scale) -> dict:
             notes=scale.live_notes,
             done=scale.live_items // 2,
         )
-    return manifest_for(
+        vote = voting.build(
+            board,
+            chair=chair,
+            secretary=secretary,
+            representatives=list(zip(voters, organisations, strict=True)),
+            live_meeting=live_meeting,
+        )
+        circulated_minutes(past, secretary)
+    manifest = manifest_for(
         board=board,
         member=voters[0],
         chair=chair,
@@ -380,6 +392,17 @@ def build_large(rng: random.Random, scale: Scale) -> dict:
         attendances=attendances,
         watchers=voters[: scale.live_present],
     )
+    manifest["vote"] = vote
+    return manifest
+
+
+def circulated_minutes(meeting, secretary) -> None:
+    """The minutes of the large board's last meeting, written from its record and circulated,
+    as members read them before the next meeting."""
+    from minutes import services
+
+    minutes = services.minutes_generate(meeting=meeting, actor=secretary)
+    services.minutes_circulate(minutes=minutes, actor=secretary)
 
 
 SURNAMES = ["Okafor", "Lindqvist", "Moreau", "Tanaka", "Silva", "Novak", "Kaur", "Byrne", "Rossi"]
@@ -556,6 +579,7 @@ def manifest_for(
             "budget": reverse("budget:year_overview", args=[slug, year.year]),
             "request": reverse("budget:request_detail", args=[slug, request.pk]),
             "workbook": reverse("budget:year_export_xlsx", args=[slug, year.year]),
+            "minutes": reverse("minutes:minutes_detail", args=[slug, meeting.pk]),
         },
         "sessions": {
             "member": session_for(member),

@@ -21,6 +21,7 @@ PAGES = {
     "budget": "budget year",
     "request": "spending request",
     "workbook": "year workbook (.xlsx)",
+    "minutes": "minutes",
 }
 
 
@@ -474,8 +475,21 @@ def both_instances_agree(size: str, bases: list[str], manifest: dict, writes) ->
     return Row(size, "instances: each server shows the chair's last change", figures, None, verdict)
 
 
-def not_yet(size: str) -> list[Row]:
-    return [
-        Row(size, "voting: 2,000-vote burst", None, None, "not yet: motions not built"),
-        Row(size, "reading: minutes", None, None, "not yet: minutes not built"),
+def vote_burst(
+    size: str, base: str, manifest: dict, plan: Plan, control: dict[str, Figures], database: str
+) -> Row:
+    """Every vote holder votes on one live motion, 64 at a time, while members watch; then
+    the chair closes it and the kept votes and the tally are compared with what was sent."""
+    from bench import voting
+
+    figures, _kept, problems = voting.burst(
+        size, base, manifest, plan.watchers, control, database, log
+    )
+    ratio = figures.rate / control["insert"].rate
+    checks = [(False, problem) for problem in problems] + [
+        (figures.errors == 0, f"{figures.errors} errors"),
+        (figures.p95 <= 150, f"p95 {figures.p95:.0f} ms > 150"),
+        (ratio >= 0.35, f"{ratio:.2f} of the insert control < 0.35"),
+        ((figures.queries or 0) <= 8, f"{figures.queries} statements > 8"),
     ]
+    return Row(size, "voting: vote burst", figures, ratio, judge(checks))
