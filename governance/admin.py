@@ -560,3 +560,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# Second-factor devices: listed and removable (audited), never added, edited or shown.
+from governance import device_admin  # noqa: E402, F401

@@ -171,6 +171,8 @@ PASSWORD_RESET_WINDOW_SECONDS = 3600
 # Two-factor sign-in (django-otp): required of chairs, secretaries and staff unless off here.
 TWO_FACTOR_REQUIRED_FOR_OFFICERS = env_bool("TWO_FACTOR_REQUIRED_FOR_OFFICERS", default=True)
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Boardroom")
+# Nobody, staff included, reads another person's authenticator secret (governance/device_admin.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A sign-in that has passed the password has this long to give its second factor.
 TWO_FACTOR_PENDING_SECONDS = 300
 

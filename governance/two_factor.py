@@ -111,6 +111,19 @@ def two_factor_remove(*, user: User, actor: User) -> None:
     _record(user, "two_factor.remove", summary, actor=actor)
 
 
+@transaction.atomic
+def device_remove(*, device, actor: User) -> None:
+    """Removes one device (staff in the admin, for someone who lost a phone), audited."""
+    user = device.user
+    kind = "authenticator app" if isinstance(device, TOTPDevice) else "recovery codes"
+    type(device).objects.filter(pk=device.pk).delete()
+    if actor == user:
+        summary = f"{user.full_name} removed their {kind} “{device.name}”"
+    else:
+        summary = f"{actor.full_name} removed {user.full_name}'s {kind} “{device.name}”"
+    _record(user, "two_factor.device_remove", summary, actor=actor)
+
+
 def _new_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)

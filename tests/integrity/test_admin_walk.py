@@ -39,8 +39,9 @@ pytestmark = pytest.mark.django_db
 EXEMPT = {
     "auth.group": "Django's permission groups: who may use the admin, not a board record; "
     "Boardroom gives rights by seats, and groups are kept empty.",
-    "otp_totp.totpdevice": "A person's authenticator secret: set up and removed by the sign-in's "
-    "own enrolment pages; the admin only removes a lost device.",
+    "otp_totp.totpdevice": "A person's authenticator secret: set up by the sign-in's own "
+    "enrolment pages; the admin only lists and removes a lost device, audited "
+    "(tests/governance/test_device_admin.py).",
     "otp_static.staticdevice": "A person's backup codes: as the authenticator devices.",
     "axes.accessattempt": "django-axes' record of failed sign-ins: the security log itself; "
     "deleting an entry unlocks the person, which is the point of offering it.",
