@@ -51,11 +51,14 @@ def unit_key_for(seat: Seat, basis: str) -> str:
     return person_unit_key(seat.person_id)
 
 
-def proxy_candidates(meeting: Meeting, grantor_seat: Seat) -> list:
+def proxy_candidates(meeting: Meeting, grantor_seat: Seat, seats: list[Seat] | None = None) -> list:
     """Who may hold `grantor_seat`'s proxy: everyone seated on the meeting's date but the
-    grantor, from the grantor's own organisation unless the board allows others. One query."""
+    grantor, from the grantor's own organisation unless the board allows others. One query,
+    none given the seats on the meeting's date."""
+    if seats is None:
+        seats = list(seats_on(meeting.board, meeting.date))
     people: dict[int, object] = {}
-    for seat in seats_on(meeting.board, meeting.date):
+    for seat in seats:
         if seat.person_id == grantor_seat.person_id:
             continue
         if _may_hold(meeting.board, grantor_seat, [seat]):

@@ -557,6 +557,19 @@ class Expectation:
     seated_units: int
     expected_people: tuple[Attendance, ...]
     apologies: tuple[Attendance, ...]
+    # Units whose own people are not expected but whose proxy holder is; they are in `expected`
+    # only where the board counts proxies toward quorum.
+    by_proxy: tuple[VoteHolder, ...] = ()
+    proxies_counted: bool = False
+
+    @property
+    def proxy_words(self) -> str:
+        """'Intel's vote held by proxy (Jun Nakajima): not counted toward quorum'."""
+        if not self.by_proxy:
+            return ""
+        held = "; ".join(f"{h.unit_label}'s vote by {h.attendance.name}" for h in self.by_proxy)
+        counted = "counted" if self.proxies_counted else "not counted"
+        return f"Held by proxy: {held} ({counted} toward quorum)"
 
     @property
     def margin(self) -> int:
@@ -577,7 +590,12 @@ class Expectation:
         return "bad" if self.margin < 0 else "warn" if self.margin == 0 else "ok"
 
 
-def expectation_for(meeting: Meeting, attendances: Iterable[Attendance]) -> Expectation:
+def expectation_for(
+    meeting: Meeting,
+    attendances: Iterable[Attendance],
+    *,
+    proxies: Iterable[Proxy] | None = None,
+) -> Expectation:
     """Who is expected at `meeting`, from the seats held on its day and the apologies sent.
 
     Each seat-holder without apologies (or an absence already recorded) stands in as if
@@ -610,8 +628,12 @@ def expectation_for(meeting: Meeting, attendances: Iterable[Attendance]) -> Expe
         )
     stand_ins.sort(key=lambda a: (a.organisation_name, a.person.full_name))
     required = quorum_required_for(meeting)
+    proxies = proxies_of(meeting) if proxies is None else list(proxies)
+    holders = vote_holders_at(meeting, None, attendances=stand_ins, proxies=proxies)
     return Expectation(
-        expected=quorum_of(meeting, attendances=stand_ins, required=required),
+        by_proxy=tuple(holder for holder in holders.values() if holder.by_proxy),
+        proxies_counted=meeting.board.proxies_count_for_quorum,
+        expected=quorum_of(meeting, attendances=stand_ins, required=required, proxies=proxies),
         seated_units=len(voting_units),
         expected_people=tuple(stand_ins),
         apologies=tuple(
