@@ -115,6 +115,16 @@ def test_another_boards_ids_are_not_found(cast, scheduled, client_for):
     assert client_for(cast.victor).post(wrong).status_code == 404
 
 
+def test_service_refuses_a_member_acting_for_another(cast, scheduled):
+    """The service's own check, whichever page or command calls it."""
+    with pytest.raises(ProxyRefused, match="only for your own vote"):
+        proxy_name(meeting=scheduled, grantor=cast.greta, holder=cast.nora, actor=cast.victor)
+    proxy = proxy_name(meeting=scheduled, grantor=cast.greta, holder=cast.nora, actor=cast.greta)
+    with pytest.raises(ProxyRefused, match="only a proxy for your own vote"):
+        proxy_withdraw(proxy=proxy, actor=cast.victor)
+    assert Proxy.objects.standing().count() == 1
+
+
 def test_only_grantor_or_officers_withdraw(cast, scheduled, client_for):
     proxy = proxy_name(meeting=scheduled, grantor=cast.victor, holder=cast.alan, actor=cast.victor)
     assert client_for(cast.greta).post(withdraw_url(proxy)).status_code == 403
