@@ -462,3 +462,42 @@ def test_attendance_status_is_left_alone(cast, scheduled):
     """Naming a proxy records no attendance: the grantor may still come."""
     proxy_name(meeting=scheduled, grantor=cast.victor, holder=cast.alan, actor=cast.victor)
     assert not scheduled.attendances.exclude(status=AttendanceStatus.PRESENT).exists()
+
+
+# -- The board's settings -----------------------------------------------------------------------
+
+
+def test_board_settings_default_and_are_audited_when_changed(cast, client_for):
+    from governance import services as governance_services
+
+    board = cast.board
+    assert (
+        board.proxies_allowed,
+        board.proxies_from_other_organisations,
+        board.proxies_per_holder,
+        board.proxies_count_for_quorum,
+    ) == (True, False, 1, False)
+    governance_services.board_update(
+        board=board, actor=cast.sam, proxies_per_holder=2, proxies_count_for_quorum=True
+    )
+    entry = AuditEntry.objects.filter(action="board.update").latest("at")
+    assert entry.changes["proxies_per_holder"] == [1, 2]
+    assert entry.changes["proxies_count_for_quorum"] == [False, True]
+
+
+def test_admin_shows_the_proxy_settings(cast, client_for):
+    cast.sam.is_staff = cast.sam.is_superuser = True
+    cast.sam.save()
+    page = client_for(cast.sam).get(reverse("admin:governance_board_change", args=[cast.board.pk]))
+    assert page.status_code == 200
+    assert "Proxies one person may hold" in page.text
+
+
+def test_a_holder_limit_below_one_is_refused(cast):
+    from governance import services as governance_services
+    from governance.exceptions import DomainError
+
+    with pytest.raises(DomainError, match="at least one proxy"):
+        governance_services.board_update(board=cast.board, actor=cast.sam, proxies_per_holder=0)
+    cast.board.refresh_from_db()
+    assert cast.board.proxies_per_holder == 1
