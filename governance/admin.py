@@ -261,6 +261,19 @@ class BoardAdmin(ServiceAdmin):
                 ],
             },
         ),
+        (
+            "Proxies",
+            {
+                "description": "Whether a voting member may name someone to hold their vote "
+                "at one meeting, whom, and whether the vote then counts toward quorum.",
+                "fields": [
+                    "proxies_allowed",
+                    "proxies_from_other_organisations",
+                    "proxies_per_holder",
+                    "proxies_count_for_quorum",
+                ],
+            },
+        ),
         ("Publication", {"fields": ["minutes_public"]}),
     ]
 

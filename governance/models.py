@@ -273,6 +273,32 @@ class Board(QuorumRuleMethods, models.Model):
     description = models.TextField(
         blank=True, max_length=DESCRIPTION_MAX, validators=[MaxLengthValidator(DESCRIPTION_MAX)]
     )
+    # Proxies: a voting member names someone seated on the board to hold their unit's vote at
+    # one meeting (meetings.proxies). On by default: naming one is each member's choice, and a
+    # board whose rules forbid them turns this off.
+    proxies_allowed = models.BooleanField(
+        "members may name proxies",
+        default=True,
+        help_text="A voting member may name someone seated on the board to hold their vote at "
+        "one meeting.",
+    )
+    proxies_from_other_organisations = models.BooleanField(
+        "a proxy may sit for another organisation",
+        default=False,
+        help_text="Unticked: a proxy must sit for the grantor's own organisation (an alternate "
+        "or a non-voting member of it).",
+    )
+    proxies_per_holder = models.PositiveSmallIntegerField(
+        "proxies one person may hold",
+        default=1,
+        validators=[MinValueValidator(1, "One person may hold at least one proxy.")],
+        help_text="At one meeting, besides any vote of their own.",
+    )
+    proxies_count_for_quorum = models.BooleanField(
+        "proxies count toward quorum",
+        default=False,
+        help_text="Ticked: a unit whose vote a present proxy holds counts as present for quorum.",
+    )
     officers_skip_two_factor = models.BooleanField(
         "officers may sign in without a second factor",
         default=False,
@@ -287,6 +313,11 @@ class Board(QuorumRuleMethods, models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(currency__regex=r"^[A-Z]{3}$"), name="board_currency_iso_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(proxies_per_holder__gte=1),
+                name="board_proxies_per_holder_positive",
+                violation_error_message="One person may hold at least one proxy.",
             ),
             models.CheckConstraint(
                 condition=(

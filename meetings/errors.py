@@ -83,3 +83,8 @@ class ApologiesRefused(DomainError):
 
 class CorrectionRefused(DomainError):
     """A correction that cannot be made as asked (no reason, nothing changes, not allowed)."""
+
+
+class ProxyRefused(DomainError):
+    """A proxy that cannot be named or withdrawn as asked (the board's rules, the grantor's seat,
+    the holder's limit, a closed record)."""

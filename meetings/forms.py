@@ -298,3 +298,26 @@ class ItemCorrectionForm(CorrectionForm):
     )
 
     field_order = ["title", "summary", "reason"]
+
+
+class ProxyForm(forms.Form):
+    """Name a proxy: the holder, and (for the chair or a secretary) whose vote it is."""
+
+    holder = forms.ModelChoiceField(
+        label="Who holds your vote",
+        queryset=User.objects.none(),
+        error_messages={
+            "required": "Choose who holds the vote.",
+            "invalid_choice": "Choose someone seated on the board.",
+        },
+    )
+    grantor = forms.ModelChoiceField(
+        label="Whose vote", queryset=User.objects.none(), required=False
+    )
+    note = forms.CharField(label="Note (optional)", max_length=200, required=False)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["holder"].queryset = people
+            self.fields["grantor"].queryset = people

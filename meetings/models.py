@@ -592,3 +592,92 @@ class Correction(models.Model):
     @property
     def target(self) -> models.Model:
         return self.attendance or self.note or self.item
+
+
+class ProxyQuerySet(models.QuerySet["Proxy"]):
+    def standing(self) -> ProxyQuerySet:
+        """Proxies not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Proxy(models.Model):
+    """A voting unit's vote at one meeting, entrusted by its voting representative (the grantor;
+    on a board that votes by person, the director) to another person seated on the board.
+
+    The holder holds the unit's vote while the grantor (and, for an organisation, its alternate)
+    is away and the holder is present (`meetings.queries.vote_holders_at`). Written only by
+    `meetings.proxies`; a withdrawn proxy stays as a row, so the record of who was named and
+    when is kept.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="proxies")
+    # "organisation:<id>" or "person:<id>", as vote_holders_at keys units.
+    unit_key = models.CharField(max_length=40, editable=False)
+    grantor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proxies_granted"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="proxies",
+        null=True,
+        blank=True,
+        help_text="The organisation the grantor votes for (empty for a director in a personal "
+        "capacity).",
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proxies_held"
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Empty when named before the meeting opened (held from the opening); else the moment it
+    # was named during the meeting, from which it holds.
+    held_from = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+    objects = ProxyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "created_at", "pk"]
+        verbose_name_plural = "proxies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "unit_key"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="proxy_one_per_unit_and_meeting",
+                violation_error_message="This vote already has a proxy at this meeting.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(holder=models.F("grantor")),
+                name="proxy_holder_is_not_grantor",
+                violation_error_message="Nobody holds their own proxy.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder} holds {self.unit_label}'s vote at {self.meeting}"
+
+    @property
+    def unit_label(self) -> str:
+        """Whose vote: the organisation's name, or on a board that votes by person the
+        director's."""
+        if self.unit_key.startswith("organisation:"):
+            return self.organisation.name
+        return self.grantor.full_name
+
+    def holds_at(self, at: dt.datetime | None) -> bool:
+        """In force at `at` (None: now): not withdrawn, and named by then."""
+        if self.withdrawn_at is not None:
+            return False
+        return at is None or self.held_from is None or self.held_from <= at

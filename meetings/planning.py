@@ -115,7 +115,7 @@ def _agenda_page(request, board, standing, meeting, *, form=None, error="", peop
         "standing": standing,
         "meeting": meeting,
         "record": record,
-        "expectation": expectation_for(meeting, record.attendances),
+        "expectation": expectation_for(meeting, record.attendances, proxies=record.proxies),
         "item_form": form or AgendaItemForm(presenters=people),
         "carry_form": extra.pop("carry_form", None) or CarryOverForm(offered=offered),
         "offered": offered,

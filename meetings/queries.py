@@ -34,6 +34,7 @@ from meetings.models import (
     AttendanceStatus,
     Meeting,
     Note,
+    Proxy,
 )
 
 # -- Quorum ----------------------------------------------------------------------------------
@@ -77,6 +78,7 @@ def quorum_of(
     *,
     attendances: Iterable[Attendance] | None = None,
     required: int | None = None,
+    proxies: Iterable[Proxy] | None = None,
 ) -> Quorum:
     """Quorum of `meeting` at `at` (None: as things stand now).
 
@@ -85,8 +87,9 @@ def quorum_of(
     alternate stands in). Non-voting members, officers without a vote, staff and guests never
     count; an organisation under announcement embargo counts like any other.
 
-    Pass `attendances` (with organisation loaded) and `required` when the caller already has
-    them, to spend no queries.
+    Pass `attendances` (with organisation loaded), `required` and `proxies` (`proxies_of`)
+    when the caller already has them, to spend no queries. Units held by a proxy count only
+    where the board says proxies count toward quorum (`count_proxy_units`).
     """
     if attendances is None:
         attendances = meeting.attendances.present().select_related("organisation")
@@ -107,6 +110,8 @@ def quorum_of(
                 units.add(("proxy", attendance.organisation_id))
         else:
             units.add(("organisation", attendance.organisation_id))
+    if meeting.board.proxies_count_for_quorum:
+        count_proxy_units(meeting, at, attendances, proxies, basis, units, organisations)
     return Quorum(
         present=len(units),
         required=required,
@@ -209,6 +214,7 @@ def quorum_timeline(
     *,
     attendances: Iterable[Attendance] | None = None,
     required: int | None = None,
+    proxies: Iterable[Proxy] | None = None,
 ) -> list[QuorumChange]:
     """When quorum was gained and lost: the state at the opening, then each change.
 
@@ -230,9 +236,14 @@ def quorum_timeline(
         for moment in (attendance.arrived_at, attendance.departed_at):
             if moment is not None and moment > opened and (end is None or moment <= end):
                 moments.add(moment)
+    if meeting.board.proxies_count_for_quorum:
+        proxies = proxies_of(meeting) if proxies is None else list(proxies)
+        moments |= proxy_moments(meeting, proxies)
     changes: list[QuorumChange] = []
     for moment in sorted(moments):
-        quorum = quorum_of(meeting, moment, attendances=attendances, required=required)
+        quorum = quorum_of(
+            meeting, moment, attendances=attendances, required=required, proxies=proxies
+        )
         if not changes or changes[-1].is_quorate != quorum.is_quorate:
             changes.append(QuorumChange(at=moment, quorum=quorum))
     return changes
@@ -284,7 +295,10 @@ class MeetingRecord:
         """
         officers: list[tuple[str, list[Attendance]]] = []
         groups: dict[str, list[Attendance]] = {}
+        held = self.votes_held
         for attendance in self.present:
+            # What the record says beside the name: "holds Intel's vote", "alternate, not voting".
+            attendance.vote_words = vote_words(attendance, held.get(attendance.pk, []))
             if attendance.organisation_id is None:
                 label = attendance.organisation_name or attendance.get_role_display()
                 if attendance.role == Role.CHAIR:
@@ -316,12 +330,25 @@ class MeetingRecord:
         return quorum_rule_applied(self.meeting, self.required)
 
     @cached_property
+    def proxies(self) -> list[Proxy]:
+        return proxies_of(self.meeting)
+
+    @cached_property
     def quorum(self) -> Quorum:
-        return quorum_of(self.meeting, attendances=self.present, required=self.required)
+        return quorum_of(
+            self.meeting, attendances=self.present, required=self.required, proxies=self.proxies
+        )
 
     @cached_property
     def timeline(self) -> list[QuorumChange]:
-        return quorum_timeline(self.meeting, attendances=self.present, required=self.required)
+        return quorum_timeline(
+            self.meeting, attendances=self.present, required=self.required, proxies=self.proxies
+        )
+
+    @cached_property
+    def votes_held(self) -> dict[int, list[str]]:
+        """Attendance id -> the units whose vote they held where the record must say so."""
+        return votes_held_in(self.meeting, self.present, self.proxies)
 
     @cached_property
     def presiding(self) -> list[str]:
@@ -341,6 +368,29 @@ class MeetingRecord:
             if item.pk == self.meeting.current_item_id:
                 return item
         return None
+
+
+def holds_words(labels: list[str]) -> str:
+    """'holds Intel's vote', 'holds Intel's and AMD's votes'."""
+    owners = [f"{label}'s" for label in labels]
+    if len(owners) == 1:
+        return f"holds {owners[0]} vote"
+    return f"holds {', '.join(owners[:-1])} and {owners[-1]} votes"
+
+
+def vote_words(attendance: Attendance, held: list[str]) -> str:
+    """What the record says beside a present attendee's name about votes, or "":
+    "holds Intel's vote" for an alternate or a proxy who held a unit's vote,
+    "alternate, not voting" for an alternate who never did, "non-voting" for a non-voting
+    member. A representative holding their own unit's vote needs no words."""
+    words = []
+    if attendance.role == Role.MEMBER:
+        words.append("non-voting")
+    elif attendance.role == Role.ALTERNATE and not held:
+        words.append("alternate, not voting")
+    if held:
+        words.append(holds_words(held))
+    return ", ".join(words)
 
 
 def meeting_record(meeting: Meeting, *, with_notes: bool = True) -> MeetingRecord:
@@ -507,6 +557,19 @@ class Expectation:
     seated_units: int
     expected_people: tuple[Attendance, ...]
     apologies: tuple[Attendance, ...]
+    # Units whose own people are not expected but whose proxy holder is; they are in `expected`
+    # only where the board counts proxies toward quorum.
+    by_proxy: tuple[VoteHolder, ...] = ()
+    proxies_counted: bool = False
+
+    @property
+    def proxy_words(self) -> str:
+        """'Intel's vote held by proxy (Jun Nakajima): not counted toward quorum'."""
+        if not self.by_proxy:
+            return ""
+        held = "; ".join(f"{h.unit_label}'s vote by {h.attendance.name}" for h in self.by_proxy)
+        counted = "counted" if self.proxies_counted else "not counted"
+        return f"Held by proxy: {held} ({counted} toward quorum)"
 
     @property
     def margin(self) -> int:
@@ -527,7 +590,12 @@ class Expectation:
         return "bad" if self.margin < 0 else "warn" if self.margin == 0 else "ok"
 
 
-def expectation_for(meeting: Meeting, attendances: Iterable[Attendance]) -> Expectation:
+def expectation_for(
+    meeting: Meeting,
+    attendances: Iterable[Attendance],
+    *,
+    proxies: Iterable[Proxy] | None = None,
+) -> Expectation:
     """Who is expected at `meeting`, from the seats held on its day and the apologies sent.
 
     Each seat-holder without apologies (or an absence already recorded) stands in as if
@@ -560,8 +628,12 @@ def expectation_for(meeting: Meeting, attendances: Iterable[Attendance]) -> Expe
         )
     stand_ins.sort(key=lambda a: (a.organisation_name, a.person.full_name))
     required = quorum_required_for(meeting)
+    proxies = proxies_of(meeting) if proxies is None else list(proxies)
+    holders = vote_holders_at(meeting, None, attendances=stand_ins, proxies=proxies)
     return Expectation(
-        expected=quorum_of(meeting, attendances=stand_ins, required=required),
+        by_proxy=tuple(holder for holder in holders.values() if holder.by_proxy),
+        proxies_counted=meeting.board.proxies_count_for_quorum,
+        expected=quorum_of(meeting, attendances=stand_ins, required=required, proxies=proxies),
         seated_units=len(voting_units),
         expected_people=tuple(stand_ins),
         apologies=tuple(
@@ -590,6 +662,11 @@ class VoteHolder:
     attendance: Attendance
     organisation: Organisation | None = None
     unit_person_id: int | None = None
+    proxy: Proxy | None = None  # set when the attendee holds the vote as the unit's proxy
+
+    @property
+    def by_proxy(self) -> bool:
+        return self.proxy is not None
 
     @property
     def person(self):
@@ -602,7 +679,7 @@ class VoteHolder:
     @property
     def stands_in(self) -> bool:
         """An alternate holding the vote for an absent representative."""
-        return self.attendance.role == Role.ALTERNATE
+        return self.proxy is None and self.attendance.role == Role.ALTERNATE
 
 
 def vote_holders_at(
@@ -610,15 +687,30 @@ def vote_holders_at(
     at: dt.datetime | None = None,
     *,
     attendances: Iterable[Attendance] | None = None,
+    proxies: Iterable[Proxy] | None = None,
 ) -> dict[str, VoteHolder]:
     """Every voting unit present at `at` (None: now), keyed by unit, with who holds its vote:
-    the voting representative present, else an alternate present (the first by name).
+    the voting representative present, else an alternate present (the first by name), else the
+    unit's proxy holder, if present.
 
-    The one answer to "who may vote for this unit now"; proxies, when they come, are added here.
-    Guests, non-voting members, officers without a seat for an organisation and staff hold none.
+    The one answer to "who may vote for this unit now". Guests, non-voting members, officers
+    without a seat for an organisation and staff hold none, unless named a unit's proxy.
+    Pass `attendances` (person and organisation loaded) and `proxies` (`proxies_of`) to spend
+    no queries on them.
     """
     if attendances is None:
         attendances = meeting.attendances.present().select_related("organisation", "person")
+    attendances = list(attendances)
+    holders = own_vote_holders_at(meeting, at, attendances=attendances)
+    add_proxy_holders(meeting, at, holders, attendances, proxies)
+    return holders
+
+
+def own_vote_holders_at(
+    meeting: Meeting, at: dt.datetime | None, *, attendances: Iterable[Attendance]
+) -> dict[str, VoteHolder]:
+    """The units held at `at` by their own people: the voting representative present, else an
+    alternate present (the first by name). Proxies are added by `add_proxy_holders`."""
     present = [
         a
         for a in attendances
@@ -652,7 +744,7 @@ def vote_holders_at(
     alternates = [a for a in present if a.role == Role.ALTERNATE]
     if alternates:
         representatives: dict[int, list[Seat]] = {}
-        for seat in seats_on(meeting.board, meeting.date).filter(role=Role.VOTING):
+        for seat in _voting_seats_of(meeting):
             representatives.setdefault(seat.organisation_id, []).append(seat)
         for attendance in alternates:
             seats = representatives.get(attendance.organisation_id, [])
@@ -675,3 +767,140 @@ def vote_holder_for(
 ) -> VoteHolder | None:
     """Who holds `unit_key`'s vote at `at` (None: now), or None when the unit is not present."""
     return vote_holders_at(meeting, at).get(unit_key)
+
+
+def _voting_seats_of(meeting: Meeting) -> list[Seat]:
+    """The voting seats on the meeting's date, kept on the instance: the record asks who held
+    each vote at every moment of the meeting, for one query."""
+    seats = meeting.__dict__.get("_voting_seats_on_date")
+    if seats is None:
+        seats = list(seats_on(meeting.board, meeting.date).filter(role=Role.VOTING))
+        meeting.__dict__["_voting_seats_on_date"] = seats
+    return seats
+
+
+# -- Proxies -------------------------------------------------------------------------------------
+
+
+def proxies_of(meeting: Meeting) -> list[Proxy]:
+    """The meeting's proxies not withdrawn, with grantor, organisation and holder. One query."""
+    return list(
+        Proxy.objects.filter(meeting_id=meeting.pk)
+        .standing()
+        .select_related("grantor", "organisation", "holder")
+        .order_by("created_at", "pk")
+    )
+
+
+def proxy_unit_key(meeting: Meeting, proxy: Proxy, basis: str | None = None) -> str:
+    """The unit a proxy holds, keyed as `vote_holders_at` keys units."""
+    basis = basis or meeting.board.voting_basis
+    if basis == VotingBasis.ORGANISATION and proxy.organisation_id:
+        return organisation_unit_key(proxy.organisation_id)
+    return person_unit_key(proxy.grantor_id)
+
+
+def add_proxy_holders(
+    meeting: Meeting,
+    at: dt.datetime | None,
+    holders: dict[str, VoteHolder],
+    attendances: list[Attendance],
+    proxies: Iterable[Proxy] | None = None,
+) -> None:
+    """Add to `holders` each unit nobody of its own holds at `at` whose proxy holder is present
+    then. A present representative or alternate outranks the proxy, so a unit already held is
+    left as it is."""
+    if proxies is None:
+        proxies = proxies_of(meeting)
+    present = {a.person_id: a for a in attendances if a.person_id and a.is_present_at(at)}
+    by_organisation = meeting.board.voting_basis == VotingBasis.ORGANISATION
+    for proxy in proxies:
+        key = proxy_unit_key(meeting, proxy)
+        holder = present.get(proxy.holder_id)
+        if key in holders or holder is None or not proxy.holds_at(at):
+            continue
+        holders[key] = VoteHolder(
+            unit_key=key,
+            unit_label=proxy.unit_label if by_organisation else proxy.grantor.full_name,
+            attendance=holder,
+            organisation=proxy.organisation,
+            unit_person_id=None if by_organisation else proxy.grantor_id,
+            proxy=proxy,
+        )
+
+
+def count_proxy_units(
+    meeting: Meeting,
+    at: dt.datetime | None,
+    attendances: Iterable[Attendance],
+    proxies: Iterable[Proxy] | None,
+    basis: str,
+    units: set[tuple[str, int]],
+    organisations: dict[int, Organisation],
+) -> None:
+    """For `quorum_of`, on a board where proxies count: add each unit not present by its own
+    people whose proxy holder is present at `at`."""
+    if proxies is None:
+        proxies = proxies_of(meeting)
+    present = {a.person_id for a in attendances if a.person_id and a.is_present_at(at)}
+    for proxy in proxies:
+        if proxy.holder_id not in present or not proxy.holds_at(at):
+            continue
+        if basis == VotingBasis.ORGANISATION and proxy.organisation_id:
+            unit = ("organisation", proxy.organisation_id)
+            if unit in units:
+                continue
+        else:
+            unit = ("person", proxy.grantor_id)
+            # An alternate present stands in for the representative (see quorum_of).
+            if unit in units or ("proxy", proxy.organisation_id) in units:
+                continue
+        units.add(unit)
+        if proxy.organisation_id:
+            organisations[proxy.organisation_id] = proxy.organisation
+
+
+def proxy_moments(meeting: Meeting, proxies: Iterable[Proxy]) -> set[dt.datetime]:
+    """When proxies named during the meeting began to hold: moments quorum may change."""
+    end = meeting.adjourned_at
+    return {
+        proxy.held_from
+        for proxy in proxies
+        if proxy.held_from is not None and (end is None or proxy.held_from <= end)
+    }
+
+
+def _presence_moments(meeting: Meeting, attendances: Iterable[Attendance]) -> set[dt.datetime]:
+    """The opening and each moment someone came or went during the meeting: the only moments
+    who holds a vote can change (with `proxy_moments`). Read as `quorum_timeline` reads them."""
+    opened, end = meeting.opened_at, meeting.adjourned_at
+    moments = {opened}
+    for attendance in attendances:
+        for moment in (attendance.arrived_at, attendance.departed_at):
+            if moment is not None and moment > opened and (end is None or moment <= end):
+                moments.add(moment)
+    return moments
+
+
+def votes_held_in(
+    meeting: Meeting, attendances: Iterable[Attendance], proxies: Iterable[Proxy]
+) -> dict[int, list[str]]:
+    """For each attendance (by id), the units whose vote they held at some moment of the
+    meeting, where the record must say so: as an alternate or a proxy. A representative holding
+    their own unit's vote is not listed (their role says it). Empty before the meeting starts.
+    No queries beyond those of `own_vote_holders_at` (the voting seats, once, on a board that
+    votes by person)."""
+    if meeting.is_scheduled:
+        return {}
+    attendances, proxies = list(attendances), list(proxies)
+    held: dict[int, list[str]] = {}
+    moments = _presence_moments(meeting, attendances) | proxy_moments(meeting, proxies)
+    for moment in sorted(moments):
+        holders = vote_holders_at(meeting, moment, attendances=attendances, proxies=proxies)
+        for holder in holders.values():
+            if holder.proxy is None and holder.attendance.role == Role.VOTING:
+                continue
+            labels = held.setdefault(holder.attendance.pk, [])
+            if holder.unit_label not in labels:
+                labels.append(holder.unit_label)
+    return held

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import correction_views, planning, views
+from meetings import correction_views, planning, proxy_views, views
 
 app_name = "meetings"
 
@@ -22,6 +22,12 @@ urlpatterns = [
         name="agenda_remove",
     ),
     path("<int:meeting_id>/apologies/", planning.apologies, name="apologies"),
+    path("<int:meeting_id>/proxies/", proxy_views.proxy_new, name="proxy_new"),
+    path(
+        "<int:meeting_id>/proxies/<int:proxy_id>/withdraw/",
+        proxy_views.proxy_take_back,
+        name="proxy_withdraw",
+    ),
     path("<int:meeting_id>/live/", views.meeting_live, name="meeting_live"),
     path("<int:meeting_id>/console/", views.live_console, name="live_console"),
     path("<int:meeting_id>/console/start/", views.console_start, name="console_start"),

@@ -43,6 +43,7 @@ from meetings.models import (
     Meeting,
     Note,
 )
+from meetings.proxy_views import proxy_panel_for
 from meetings.queries import expectation_for, meeting_record, quorum_of, roll_call
 
 CONSOLE = "meetings/live_console.html"
@@ -83,7 +84,13 @@ def meeting_detail(request: HttpRequest, board_slug: str, meeting_id: int) -> Ht
         attendances = context["record"].attendances
         context["your_attendance"] = _attendance_of(request.user, standing, attendances)
         if context["may_plan"]:
-            context["expectation"] = expectation_for(meeting, attendances)
+            context["expectation"] = expectation_for(
+                meeting, attendances, proxies=context["record"].proxies
+            )
+    if not request.htmx:
+        context["proxy_panel"] = proxy_panel_for(
+            request.user, standing, meeting, context["record"].proxies
+        )
     response = render(request, template, context)
     response["X-Live-Version"] = str(meeting.live_version)
     return response

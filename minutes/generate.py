@@ -137,8 +137,18 @@ def _organisation_label(attendance: Attendance) -> str:
 
 def _person(attendance: Attendance, *, with_role: bool = True) -> str:
     words = []
-    if with_role and attendance.role in ROLE_WORDS:
+    if with_role and attendance.role in (Role.VOTING, Role.ALTERNATE, Role.MEMBER):
+        # "voting"; "alternate, not voting" or "holds Intel's vote"; "non-voting", and for
+        # anyone holding another unit's vote, which (see meetings.queries.vote_words).
+        said = getattr(attendance, "vote_words", "")
+        if attendance.role == Role.VOTING:
+            words += [ROLE_WORDS[Role.VOTING], said]
+        else:
+            words.append(said or ROLE_WORDS[attendance.role])
+    elif with_role and attendance.role in ROLE_WORDS:
         words.append(ROLE_WORDS[attendance.role])
+    if not with_role and getattr(attendance, "vote_words", ""):
+        words.append(attendance.vote_words)
     if attendance.arrived_late:
         words.append(f"from {clock(attendance.arrived_at, attendance.meeting)}")
     if (
@@ -147,6 +157,7 @@ def _person(attendance: Attendance, *, with_role: bool = True) -> str:
         and (attendance.departed_at < attendance.meeting.adjourned_at)
     ):
         words.append(f"left {clock(attendance.departed_at, attendance.meeting)}")
+    words = [word for word in words if word]
     suffix = f" ({', '.join(words)})" if words else ""
     return f"{attendance.name}{suffix}"
 

@@ -299,20 +299,30 @@ def motion_table(*, motion: Motion, actor) -> Motion:
 
 
 def vote_cast(
-    *, motion: Motion, person, choice: str, dissent: bool = False, at: dt.datetime | None = None
+    *,
+    motion: Motion,
+    person,
+    choice: str,
+    dissent: bool = False,
+    at: dt.datetime | None = None,
+    unit_key: str | None = None,
 ) -> Vote:
     """Record `person`'s vote for their unit, replacing the unit's earlier vote (kept as history).
 
     A ballot that every unit has now voted on closes itself.
     """
-    vote = _vote_cast(motion=motion, person=person, choice=choice, dissent=dissent, at=at)
+    vote = _vote_cast(
+        motion=motion, person=person, choice=choice, dissent=dissent, at=at, unit_key=unit_key
+    )
     if motion.method == Method.BALLOT:
         ballot_close_if_complete(motion=motion)
     return vote
 
 
 @transaction.atomic
-def _vote_cast(*, motion: Motion, person, choice: str, dissent: bool, at) -> Vote:
+def _vote_cast(
+    *, motion: Motion, person, choice: str, dissent: bool, at, unit_key: str | None = None
+) -> Vote:
     if choice not in Choice.values:
         raise InvalidMotion("Choose for, against or abstain.")
     if dissent and choice != Choice.AGAINST:
@@ -325,7 +335,7 @@ def _vote_cast(*, motion: Motion, person, choice: str, dissent: bool, at) -> Vot
         raise MotionClosed(f"Voting closed at the deadline, {when(motion.closes_at)}.")
     if motion.method not in (Method.LIVE, Method.BALLOT):
         raise MotionClosed("The chair records this decision; members do not vote on it here.")
-    unit = unit_of_voter(motion, person, at)
+    unit = unit_of_voter(motion, person, at, unit_key=unit_key)
     return _store_vote(motion, unit, person, choice, dissent=dissent, now=now, actor=person)
 
 

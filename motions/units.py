@@ -60,19 +60,31 @@ def day_of(motion: Motion, at: dt.datetime | None = None) -> dt.date:
     return timezone.localtime(at or timezone.now(), motion.board.zone).date()
 
 
-def unit_of_voter(motion: Motion, person, at: dt.datetime | None = None) -> Unit:
-    """The unit `person` votes for on `motion` at `at`, or NotEntitled saying why not."""
+def unit_of_voter(
+    motion: Motion, person, at: dt.datetime | None = None, *, unit_key: str | None = None
+) -> Unit:
+    """The unit `person` votes for on `motion` at `at`, or NotEntitled saying why not.
+
+    In a meeting a person may hold several units' votes (their own and, as proxy, others'):
+    `unit_key` chooses one; without it their own unit comes first."""
     board = motion.board
     if motion.meeting_id:
         holders = vote_holders_at(motion.meeting, at)
-        for holder in holders.values():
-            if holder.person_id == person.pk:
-                return Unit(
-                    key=holder.unit_key,
-                    label=holder.unit_label,
-                    organisation_id=holder.organisation.pk if holder.organisation else None,
-                    person_id=holder.unit_person_id,
-                )
+        held = sorted(
+            (holder for holder in holders.values() if holder.person_id == person.pk),
+            key=lambda holder: holder.by_proxy,
+        )
+        if unit_key is not None:
+            held = [holder for holder in held if holder.unit_key == unit_key]
+            if not held:
+                raise NotEntitled("You do not hold that vote at this moment of the meeting.")
+        for holder in held:
+            return Unit(
+                key=holder.unit_key,
+                label=holder.unit_label,
+                organisation_id=holder.organisation.pk if holder.organisation else None,
+                person_id=holder.unit_person_id,
+            )
         raise NotEntitled(_why_not_in_meeting(motion, person, holders, at))
     on = day_of(motion, at)
     seats = list(seats_on(board, on).filter(person=person))
@@ -126,3 +138,23 @@ def secret_unit_key(motion: Motion, unit_key: str) -> str:
     gets the same key on the same motion, so a changed vote still replaces the earlier one."""
     message = f"motion-vote:{motion.pk}:{unit_key}".encode()
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def units_held_by(motion: Motion, person, at: dt.datetime | None = None) -> list[Unit]:
+    """Every unit whose vote `person` holds in `motion`'s meeting at `at`: their own first, then
+    those they hold as proxy. Empty for a ballot (one unit each, `unit_of_voter`)."""
+    if not motion.meeting_id:
+        return []
+    held = sorted(
+        (h for h in vote_holders_at(motion.meeting, at).values() if h.person_id == person.pk),
+        key=lambda holder: (holder.by_proxy, holder.unit_label),
+    )
+    return [
+        Unit(
+            key=holder.unit_key,
+            label=holder.unit_label,
+            organisation_id=holder.organisation.pk if holder.organisation else None,
+            person_id=holder.unit_person_id,
+        )
+        for holder in held
+    ]

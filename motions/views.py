@@ -41,6 +41,7 @@ from motions.queries import (
     voted_units,
 )
 from motions.related import related_to
+from motions.units import units_held_by
 
 
 def _close_if_due(motion: Motion) -> Motion:
@@ -98,6 +99,9 @@ def _detail_context(request: HttpRequest, board: Board, standing, motion: Motion
         context["changed"] = changed_votes(motion)
     elif motion.is_open and not motion.secret:
         context["voted_units"] = voted_units(motion)
+    if motion.is_open and motion.meeting_id and context["my_vote"].may_vote:
+        # The votes the member holds as someone's proxy, each cast on its own.
+        context["proxy_units"] = units_held_by(motion, request.user)[1:]
     if manager:
         if motion.method == Method.COUNTS and not motion.is_closed:
             context.setdefault("counts_form", CountsForm())
@@ -161,6 +165,8 @@ def motion_vote(request: HttpRequest, board_slug: str, motion_id: int) -> HttpRe
                 person=request.user,
                 choice=form.cleaned_data["choice"],
                 dissent=form.cleaned_data["dissent"],
+                # A proxy holder chooses which of the votes they hold this one is.
+                unit_key=request.POST.get("unit") or None,
             )
         except DomainError as refusal:
             error = refusal.message

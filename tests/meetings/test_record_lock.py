@@ -89,6 +89,10 @@ NOT_WRITES = {
     "live_console",
     "agenda_carry_over",  # tested below: refused with nothing offered
     "apologies",  # tested below: a member's post, answered with a message
+    # Proxies refuse an adjourned meeting in their own words (not a correction's):
+    # tests/meetings/test_proxies.py, test_a_proxy_the_rules_forbid_is_refused_in_words.
+    "proxy_new",
+    "proxy_withdraw",
     "corrections",
     "correct_attendance",
     "correct_note",

@@ -61,7 +61,7 @@ def test_attendees_are_named_with_organisation_and_role(may):
     text = minutes_markdown(may)
     attendees = text.split("## Attendees", 1)[1].split("**Quorum:**", 1)[0]
     assert "- Lars Kurth (Chair)" in attendees
-    assert "Don Dugger (voting), Jun Nakajima (alternate) — Intel" in attendees
+    assert "Don Dugger (voting), Jun Nakajima (alternate, not voting) — Intel" in attendees
     assert "Sarah Conway (Linux Foundation, secretary)" in attendees
     # Cavium's membership was under announcement embargo on the meeting day.
     assert "Larry Wikelius (voting) — {{embargoed until 2014-06-03T00:00+01:00 | Cavium}}" in (
@@ -107,7 +107,7 @@ def test_apologies_guests_and_late_arrivals_are_named(cast):
     )
     text = minutes_markdown(meeting)
     assert "- Alice Chair (Chair)" in text
-    assert "Victor Voter (voting), Alan Alternate (alternate) — " in text
+    assert "Victor Voter (voting), Alan Alternate (alternate, not voting) — " in text
     assert "Nora Nonvoting (non-voting)" in text
     assert re.search(r"Greta Globex \(voting, from \d\d:\d\d [A-Z]+\)", text)
     assert "**Apologies:** Ivan Initech (" in text

@@ -25,8 +25,8 @@ Roles (the cast of tests/conftest.py, plus ethan, stella and root whom the walk 
   superuser    root: staff superuser with no seat; sees every board as chair and secretary
                (governance.access.get_board_for)
 The model has no treasurer role (budget.access names the secretary as the only budget editor)
-and no proxy role (an alternate votes for their organisation when its representative is away),
-so neither is a column.
+and no proxy role (a proxy is named per meeting, `meetings.proxies`: the voting representative's
+to name, or an officer's), so neither is a column.
 
 Outcomes are classes of answer:
   OK         2xx, or a redirect anywhere but a login page (a form refusal that re-renders the page
@@ -229,6 +229,15 @@ MATRIX: dict[str, Row] = {
     "meetings:apologies": post_only(
         officers(voting=OK), meeting="scheduled", data={"person": "{voting}"}
     ),
+    # Proxies for victor's vote: his own to name or withdraw, or an officer's; another member
+    # is refused. (A refusal by the rules, e.g. Acme's proxy already named, redirects back to
+    # the meeting page with the reason: OK.)
+    "meetings:proxy_new": post_only(
+        officers(voting=OK),
+        meeting="scheduled",
+        data={"holder": "{alternate}", "grantor": "{voting}"},
+    ),
+    "meetings:proxy_withdraw": post_only(officers(voting=OK), meeting="scheduled"),
     # The live poll, signed in by the session like every page; every poll re-checks the seat.
     # Asked for a changed record (no version) and as the unchanged poll (the version the page
     # has): both answer outsiders 404, with no version or status header.

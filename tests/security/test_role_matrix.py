@@ -32,6 +32,7 @@ from budget.models import Category, YearStatus
 from governance.models import Role
 from meetings import services as meeting_services
 from meetings.models import Note
+from meetings.proxies import proxy_name
 from minutes import services as minutes_services
 from tests.actions.factories import raise_action
 from tests.budget.factories import FiscalYearFactory, SpendingRequestFactory
@@ -166,6 +167,8 @@ def build_world() -> SimpleNamespace:
         board=cast.board, title="Next meeting", starts_at=now + dt.timedelta(days=30)
     )
     scheduled_item = AgendaItemFactory(meeting=scheduled, position=1, title="Plans")
+    # Victor (Acme) has named Alan, Acme's alternate, to hold his vote at it.
+    proxy = proxy_name(meeting=scheduled, grantor=cast.victor, holder=cast.alan, actor=cast.victor)
 
     # The budget: this year's, approved, with a line and a member's draft request on it.
     year = FiscalYearFactory(board=cast.board, year=now.year, status=YearStatus.APPROVED)
@@ -192,6 +195,7 @@ def build_world() -> SimpleNamespace:
         line=line,
         spending=spending,
         comment=comment,
+        proxy=proxy,
         people={
             "anonymous": None,
             "other_board": cast.olga,
@@ -236,6 +240,7 @@ def sample_kwargs(world, pattern: Pattern, row: Row, role: str, board_slug: str)
         "line_id": world.line.pk,
         "request_id": world.spending.pk,
         "comment_id": world.comment.pk,
+        "proxy_id": world.proxy.pk,
         "attendance_id": meeting.attendances.order_by("pk").values_list("pk", flat=True).first(),
         "note_id": Note.objects.filter(item__meeting=meeting)
         .order_by("pk")
