@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from governance.models import Board, Role, VotingBasis, seats_on, voting_seats_on
-from meetings.queries import organisation_unit_key, person_unit_key, vote_holders_at
+from meetings.queries import organisation_unit_key, person_unit_key, vote_holders_around
 from motions.errors import NotEntitled
 from motions.models import Motion
 
@@ -69,7 +69,7 @@ def unit_of_voter(
     `unit_key` chooses one; without it their own unit comes first."""
     board = motion.board
     if motion.meeting_id:
-        holders = vote_holders_at(motion.meeting, at)
+        holders = vote_holders_around(motion.meeting, person, at)
         held = sorted(
             (holder for holder in holders.values() if holder.person_id == person.pk),
             key=lambda holder: holder.by_proxy,
@@ -146,7 +146,11 @@ def units_held_by(motion: Motion, person, at: dt.datetime | None = None) -> list
     if not motion.meeting_id:
         return []
     held = sorted(
-        (h for h in vote_holders_at(motion.meeting, at).values() if h.person_id == person.pk),
+        (
+            h
+            for h in vote_holders_around(motion.meeting, person, at).values()
+            if h.person_id == person.pk
+        ),
         key=lambda holder: (holder.by_proxy, holder.unit_label),
     )
     return [
