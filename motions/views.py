@@ -122,6 +122,18 @@ def _detail_context(request: HttpRequest, board: Board, standing, motion: Motion
     return context
 
 
+def _voting_context(request: HttpRequest, board: Board, motion: Motion, **extra) -> dict:
+    """What the "Your vote" box needs, and nothing else: the answer to a vote is that box alone
+    (the count and the rest of the page follow by the page's own poll)."""
+    my_vote = my_vote_on(motion, request.user)
+    context = {"board": board, "motion": motion, "my_vote": my_vote, "choices": Choice.choices}
+    if motion.is_open and motion.meeting_id and my_vote.may_vote:
+        # The votes the member holds as someone's proxy, each cast on its own.
+        context["proxy_units"] = units_held_by(motion, request.user)[1:]
+    context.update(extra)
+    return context
+
+
 @require_GET
 def motion_detail(request: HttpRequest, board_slug: str, motion_id: int) -> HttpResponse:
     board, standing, motion = get_motion_for(request.user, board_slug, motion_id)
@@ -172,9 +184,10 @@ def motion_vote(request: HttpRequest, board_slug: str, motion_id: int) -> HttpRe
             error = refusal.message
     else:
         error = "Choose for, against or abstain."
-    motion.refresh_from_db()
+    # As it now stands (a ballot may have closed itself), with what the answer reads of it.
+    motion = Motion.objects.select_related("board", "meeting", "meeting__board").get(pk=motion.pk)
     if request.htmx:
-        context = _detail_context(request, board, standing, motion, vote_error=error)
+        context = _voting_context(request, board, motion, vote_error=error)
         status = 422 if error else 200
         return render(request, "motions/motion_detail.html#voting", context, status=status)
     if error:
