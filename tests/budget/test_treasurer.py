@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 def tessa(cast):
     person = UserFactory(full_name="Tessa Treasurer", email="tessa@example.org")
     SeatFactory(
-        board=cast.board, person=person, organisation=None, role=Role.TREASURER, starts_on=SEATED_FROM
+        board=cast.board,
+        person=person,
+        organisation=None,
+        role=Role.TREASURER,
+        starts_on=SEATED_FROM,
     )
     return person
 

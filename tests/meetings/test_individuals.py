@@ -80,16 +80,19 @@ def test_seven_directors_are_seven_votes_each_held_by_themselves():
     holders = vote_holders_at(meeting)
     assert set(holders) == {person_unit_key(person.pk) for person in present}
     ann = holders[person_unit_key(people["Ann Smith"].pk)]
-    assert (ann.unit_label, ann.person, ann.organisation) == ("Ann Smith", people["Ann Smith"], None)
+    assert (ann.unit_label, ann.person, ann.organisation) == (
+        "Ann Smith",
+        people["Ann Smith"],
+        None,
+    )
     assert len(seated_units(board, meeting.date)) == 7
 
 
 def test_a_fixed_quorum_of_seven_is_reached_when_the_seventh_arrives():
     board, people, chair = governors(quorum_rule=QuorumRule.FIXED, quorum_count=7)
     meeting = started_meeting(board, actor=chair)
-    attend(
-        meeting, chair, *[people[name] for name in GOVERNORS[:6]], actor=chair, at=meeting.started_at
-    )
+    six = [people[name] for name in GOVERNORS[:6]]
+    attend(meeting, chair, *six, actor=chair, at=meeting.started_at)
     arrival = meeting.started_at + dt.timedelta(minutes=45)
     attend(meeting, people["Gil Ross"], actor=chair, at=arrival)
     timeline = quorum_timeline(meeting)
@@ -210,7 +213,7 @@ def test_on_an_organisation_board_a_voting_co_opted_member_is_a_vote_of_their_ow
     assert quorum_of(meeting).present == (2 if co_opted_vote else 1)
     holders = vote_holders_at(meeting)
     assert (person_unit_key(cody.pk) in holders) is co_opted_vote
-    assert "organisation:%d" % cast.acme.pk in holders
+    assert f"organisation:{cast.acme.pk}" in holders
 
 
 def test_a_dated_rule_decides_whether_co_opted_members_vote():
