@@ -93,3 +93,9 @@ def test_a_governor_reads_the_directory_and_the_record_by_title(new_page, live_s
     phone.goto(f"{live_server.url}/b/riverside/members/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=ARTIFACTS / "individuals-directory-phone.png", full_page=True)
+
+    console = new_page(chair)
+    console.goto(f"{live_server.url}/b/riverside/meetings/{meeting.pk}/console/")
+    roll = console.locator("body").inner_text()
+    assert "BOARD MEMBERS" in roll.upper() and "Governor" in roll
+    console.screenshot(path=ARTIFACTS / "individuals-console.png", full_page=True)
