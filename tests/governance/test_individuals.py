@@ -343,3 +343,24 @@ def test_a_class_in_use_is_not_deleted(cast):
 def test_organisations_of_another_board_are_not_offered_its_classes(cast):
     OrganisationFactory(board=cast.other_board, name="Other Co")
     assert not MembershipClass.objects.filter(board=cast.board).exists()
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_directory_of_a_board_of_individuals_costs_the_same_at_any_size(
+    client_for, django_assert_num_queries, size
+):
+    board = governors_board(co_opted_vote=True)
+    seats = seat_governors(board, names=[f"Governor {n:02d}" for n in range(size)])
+    for _ in range(size):
+        for role in (Role.CO_OPTED, Role.OBSERVER):
+            services.seat_create(
+                actor=None, board=board, person=UserFactory(), role=role, starts_on=SEATED
+            )
+    client = client_for(seats[0].person)
+    url = reverse("members_directory", args=[board.slug])
+    client.get(url)
+    # The same at both sizes: officers and members in their own right are one query, and the
+    # rule in force (whether co-opted members vote) another.
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert response.text.count(', <span class="person-role">Governor') == size

@@ -231,3 +231,14 @@ def test_a_dated_rule_decides_whether_co_opted_members_vote():
     later = services.meeting_start(meeting=later, actor=chair, at=later.starts_at)
     attend(later, cody, actor=chair)
     assert quorum_of(later).present == 1
+
+
+def test_the_vice_chair_runs_a_meeting_only_when_named_to_chair_it(client_for):
+    board, people, chair = governors(names=["Ann Smith"])
+    vice = seat(board, "Vera Vice", Role.VICE_CHAIR)
+    chaired = MeetingFactory(board=board, chair=vice)
+    other = MeetingFactory(board=board)
+    client = client_for(vice)
+    for meeting, status in ((chaired, 200), (other, 403)):
+        url = reverse("meetings:live_console", args=[board.slug, meeting.pk])
+        assert client.get(url).status_code == status
