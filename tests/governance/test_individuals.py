@@ -364,3 +364,11 @@ def test_the_directory_of_a_board_of_individuals_costs_the_same_at_any_size(
     with django_assert_num_queries(7):
         response = client.get(url)
     assert response.text.count(', <span class="person-role">Governor') == size
+
+
+def test_a_governors_dashboard_says_what_they_sit_as(client_for):
+    board = governors_board()
+    ann = seat_governors(board, names=["Ann Smith"])[0].person
+    response = client_for(ann).get(reverse("dashboard", args=[board.slug]))
+    assert "You sit as\n    governor." in response.text
+    assert "voting representative" not in response.text
