@@ -302,7 +302,10 @@ def build_large(rng: random.Random, scale: Scale) -> dict:
             quorum_rule=QuorumRule.FIXED,
             quorum_count=max(2, scale.organisations // 20),
         )
-        classes = MembershipClass.values[:4]
+        classes = MembershipClass.objects.bulk_create(
+            MembershipClass(board=board, name=name, order=order)
+            for order, name in enumerate(["Platinum", "Gold", "Silver", "Associate"], start=1)
+        )
         organisations = Organisation.objects.bulk_create(
             Organisation(
                 board=board,

@@ -1,4 +1,6 @@
-"""Who may read and change a board's budget. Members read; the secretary edits; others get 404."""
+"""Who may read and change a board's budget. Members read; the secretary and the treasurer edit
+(every budget page alike: years, lines, requests, payments, approvals by reference, putting a
+request to the board as a motion); others get 404."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ from budget.models import BudgetLine, FiscalYear, SpendingRequest
 from governance.access import get_board_for, require_role
 from governance.models import Board, Role, Standing
 
-# A treasurer role would join the secretary here.
-BUDGET_EDITORS = (Role.SECRETARY,)
+# The treasurer keeps the books with the secretary; the chair reads, as other members do.
+BUDGET_EDITORS = (Role.SECRETARY, Role.TREASURER)
 
 
 def can_edit_budget(standing: Standing) -> bool:

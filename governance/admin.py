@@ -23,7 +23,15 @@ from django.utils.html import format_html, format_html_join
 from governance import services
 from governance.exceptions import DomainError
 from governance.formatting import when
-from governance.models import AuditEntry, Board, Organisation, QuorumRuleChange, Seat, User
+from governance.models import (
+    AuditEntry,
+    Board,
+    MembershipClass,
+    Organisation,
+    QuorumRuleChange,
+    Seat,
+    User,
+)
 
 
 class ServiceAdmin(admin.ModelAdmin):
@@ -154,12 +162,17 @@ def save_formset_through_services(request, formset) -> None:
             services.quorum_rule_save(rule=rule, actor=request.user)
     elif formset.model is Seat:
         services.seats_save(seats=instances, removed=formset.deleted_objects, actor=request.user)
+    elif formset.model is MembershipClass:
+        for membership_class in formset.deleted_objects:
+            services.membership_class_delete(membership_class=membership_class, actor=request.user)
+        for membership_class in instances:
+            services.membership_class_save(membership_class=membership_class, actor=request.user)
     elif formset.model is Organisation:
         for organisation in formset.deleted_objects:
             services.organisation_delete(organisation=organisation, actor=request.user)
         for organisation in instances:
             services.organisation_save(organisation=organisation, actor=request.user)
-    else:  # pragma: no cover - every inline here is one of the three
+    else:  # pragma: no cover - every inline here is one of the four
         raise TypeError(f"No service saves {formset.model.__name__} rows.")
 
 
@@ -201,12 +214,36 @@ class OrganisationSeatInline(SeatInline):
     fields = ["board", "person", "role", "starts_on", "ends_on", "note"]
 
 
+def board_being_changed(request) -> int | None:
+    """The id of the row whose change page this is (None when adding one)."""
+    match = request.resolver_match
+    object_id = match.kwargs.get("object_id") if match else None
+    return int(object_id) if object_id and str(object_id).isdigit() else None
+
+
+class MembershipClassInline(admin.TabularInline):
+    """The board's own classes of membership, in its order."""
+
+    model = MembershipClass
+    formset = RecordInlineFormSet
+    extra = 0
+    fields = ["name", "order"]
+    ordering = ["order", "name"]
+
+
 class OrganisationInline(admin.TabularInline):
     model = Organisation
     formset = RecordInlineFormSet
     extra = 0
     fields = ["name", "short_name", "membership_class", "joined_on", "left_on", "embargo_until"]
     show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only this board's classes (a new board has none until it is saved).
+        if db_field.name == "membership_class":
+            board_id = board_being_changed(request)
+            kwargs["queryset"] = MembershipClass.objects.filter(board_id=board_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class QuorumRuleChangeInline(admin.TabularInline):
@@ -224,6 +261,7 @@ class QuorumRuleChangeInline(admin.TabularInline):
         "quorum_count",
         "quorum_fraction",
         "quorum_strictly_more",
+        "co_opted_vote",
         "note",
     ]
     ordering = ["effective_from"]
@@ -243,7 +281,7 @@ class BoardAdmin(ServiceAdmin):
     list_filter = ["voting_basis", "quorum_rule", "minutes_public"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [QuorumRuleChangeInline, OrganisationInline, BoardSeatInline]
+    inlines = [QuorumRuleChangeInline, MembershipClassInline, OrganisationInline, BoardSeatInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "timezone", "currency"]}),
         (
@@ -258,6 +296,7 @@ class BoardAdmin(ServiceAdmin):
                     "quorum_count",
                     "quorum_fraction",
                     "quorum_strictly_more",
+                    "co_opted_vote",
                 ],
             },
         ),
@@ -274,6 +313,7 @@ class BoardAdmin(ServiceAdmin):
                 ],
             },
         ),
+        ("Members in their own right", {"fields": ["member_title"]}),
         ("Publication", {"fields": ["minutes_public"]}),
     ]
 
@@ -320,11 +360,20 @@ class OrganisationAdmin(ServiceAdmin):
             .annotate(
                 current_seat_count=Count(
                     "seats",
-                    filter=Q(seats__starts_on__lte=today)
+                    filter=(Q(seats__starts_on__isnull=True) | Q(seats__starts_on__lte=today))
                     & (Q(seats__ends_on__isnull=True) | Q(seats__ends_on__gte=today)),
                 )
             )
         )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # An organisation's own board's classes (when adding one, the model's clean() refuses
+        # another board's class).
+        organisation_id = board_being_changed(request)
+        if db_field.name == "membership_class" and organisation_id:
+            board = Organisation.objects.filter(pk=organisation_id).values("board")
+            kwargs["queryset"] = MembershipClass.objects.filter(board__in=board)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="Current seats", ordering="current_seat_count")
     def current_seats(self, organisation) -> int:

@@ -15,6 +15,10 @@ from django.db import transaction
 from governance import services
 from governance.models import Board, MembershipClass, Organisation, QuorumRule, Role, Seat, User
 
+# The board's own classes of membership, in its order.
+MEMBERSHIP_CLASSES = ["Platinum", "Gold", "Silver", "Associate", "Host (non-member)"]
+PLATINUM, GOLD, SILVER = MEMBERSHIP_CLASSES[:3]
+
 DEMO_PASSWORD = "boardroom-demo"  # noqa: S105 - printed for the demo on purpose
 DEMO_BOARD_SLUG = "xen-project-ab"
 FOUNDED = dt.date(2013, 4, 15)
@@ -37,17 +41,17 @@ DEMO_LOGINS = [
 
 # name, short name, class, joined, left, embargo until
 ORGANISATIONS = [
-    ("AMD", "AMD", MembershipClass.GOLD, FOUNDED, None, None),
-    ("ARM", "ARM", MembershipClass.SILVER, dt.date(2013, 10, 1), None, None),
-    ("Bromium", "Bromium", MembershipClass.SILVER, FOUNDED, None, None),
-    ("CA Technologies", "CA", MembershipClass.SILVER, FOUNDED, None, None),
-    ("Calxeda", "Calxeda", MembershipClass.SILVER, FOUNDED, dt.date(2014, 4, 30), None),
-    ("Cavium", "Cavium", MembershipClass.SILVER, dt.date(2014, 5, 1), None, dt.date(2014, 6, 3)),
-    ("Citrix", "Citrix", MembershipClass.PLATINUM, FOUNDED, None, None),
-    ("Intel", "Intel", MembershipClass.GOLD, FOUNDED, None, None),
-    ("Oracle", "Oracle", MembershipClass.GOLD, FOUNDED, None, None),
-    ("Rackspace", "Rackspace", MembershipClass.SILVER, dt.date(2013, 7, 1), None, None),
-    ("Verizon / Terremark", "Verizon", MembershipClass.GOLD, FOUNDED, None, None),
+    ("AMD", "AMD", GOLD, FOUNDED, None, None),
+    ("ARM", "ARM", SILVER, dt.date(2013, 10, 1), None, None),
+    ("Bromium", "Bromium", SILVER, FOUNDED, None, None),
+    ("CA Technologies", "CA", SILVER, FOUNDED, None, None),
+    ("Calxeda", "Calxeda", SILVER, FOUNDED, dt.date(2014, 4, 30), None),
+    ("Cavium", "Cavium", SILVER, dt.date(2014, 5, 1), None, dt.date(2014, 6, 3)),
+    ("Citrix", "Citrix", PLATINUM, FOUNDED, None, None),
+    ("Intel", "Intel", GOLD, FOUNDED, None, None),
+    ("Oracle", "Oracle", GOLD, FOUNDED, None, None),
+    ("Rackspace", "Rackspace", SILVER, dt.date(2013, 7, 1), None, None),
+    ("Verizon / Terremark", "Verizon", GOLD, FOUNDED, None, None),
 ]
 
 # full name, email local part, affiliation (when sitting for no organisation), time zone
@@ -125,6 +129,17 @@ def load_board() -> Board:
         create=lambda **fields: services.board_create(actor=None, **fields),
         update=lambda row, fields: services.board_update(board=row, actor=None, **fields),
     )
+    classes = {}
+    for order, class_name in enumerate(MEMBERSHIP_CLASSES, start=1):
+        classes[class_name] = _found_or_created(
+            MembershipClass,
+            {"board": board, "name": class_name},
+            {"order": order},
+            create=lambda **fields: services.membership_class_create(actor=None, **fields),
+            update=lambda row, fields: services.membership_class_update(
+                membership_class=row, actor=None, **fields
+            ),
+        )
     organisations = {}
     for name, short, membership_class, joined, left, embargo in ORGANISATIONS:
         organisations[name] = _found_or_created(
@@ -132,7 +147,7 @@ def load_board() -> Board:
             {"board": board, "name": name},
             {
                 "short_name": short,
-                "membership_class": membership_class,
+                "membership_class": classes[membership_class],
                 "joined_on": joined,
                 "left_on": left,
                 "embargo_until": embargo,

@@ -182,13 +182,14 @@ class QuorumRule(models.TextChoices):
 class QuorumRuleMethods:
     """What a quorum rule says, whether it is a board's founding rule (its own fields) or a dated
     change (`QuorumRuleChange`): both carry voting_basis, quorum_rule, quorum_count,
-    quorum_fraction and quorum_strictly_more."""
+    quorum_fraction, quorum_strictly_more and co_opted_vote."""
 
     voting_basis: str
     quorum_rule: str
     quorum_count: int | None
     quorum_fraction: Decimal | None
     quorum_strictly_more: bool
+    co_opted_vote: bool
 
     def quorum_required(self, seated_units: int) -> int:
         """Voting units that must be present, given how many are seated on the day."""
@@ -265,6 +266,12 @@ class Board(QuorumRuleMethods, models.Model):
         default=True,
         help_text="Fraction rule: ticked means 'more than half', unticked 'at least half'.",
     )
+    co_opted_vote = models.BooleanField(
+        "co-opted members vote",
+        default=False,
+        help_text="Ticked: each co-opted member holds a vote of their own and counts towards "
+        "quorum, whatever the voting basis.",
+    )
     minutes_public = models.BooleanField(
         "published minutes are public",
         default=False,
@@ -302,8 +309,15 @@ class Board(QuorumRuleMethods, models.Model):
     officers_skip_two_factor = models.BooleanField(
         "officers may sign in without a second factor",
         default=False,
-        help_text="For demonstration boards only: the chair, the secretary and staff seated on "
-        "this board sign in with a password alone. Real boards leave this off.",
+        help_text="For demonstration boards only: the chair, the secretary, the treasurer and "
+        "staff seated on this board sign in with a password alone. Real boards leave this off.",
+    )
+    member_title = NameField(
+        "title of a voting member",
+        max_length=40,
+        default="Director",
+        help_text="What the record calls a voting member who sits in their own right, on a "
+        "board that votes by person: 'Director', 'Governor', 'Trustee'.",
     )
 
     objects = BoardQuerySet.as_manager()
@@ -352,6 +366,20 @@ class Board(QuorumRuleMethods, models.Model):
             raise ValidationError({"quorum_count": "A fixed quorum needs the number required."})
         if self.quorum_rule == QuorumRule.FRACTION and not self.quorum_fraction:
             raise ValidationError({"quorum_fraction": "A fraction quorum needs the fraction."})
+
+    def voting_bases_during(self, starts_on: dt.date | None, ends_on: dt.date | None) -> set[str]:
+        """Every voting basis in force at some day of the period (None: unbounded)."""
+        if self.pk is None:
+            return {self.voting_basis}
+        changes = self.rule_changes.all()
+        if starts_on is None:
+            bases = {self.voting_basis}
+        else:
+            bases = {self.rule_on(starts_on).voting_basis}
+            changes = changes.filter(effective_from__gt=starts_on)
+        if ends_on is not None:
+            changes = changes.filter(effective_from__lte=ends_on)
+        return bases | set(changes.values_list("voting_basis", flat=True))
 
     def rule_on(self, on: dt.date) -> QuorumRuleMethods:
         """The quorum rule in force on `on`: the latest dated change taking effect on or before
@@ -406,6 +434,12 @@ class QuorumRuleChange(QuorumRuleMethods, models.Model):
         default=True,
         help_text="Fraction rule: ticked means 'more than half', unticked 'at least half'.",
     )
+    co_opted_vote = models.BooleanField(
+        "co-opted members vote",
+        default=False,
+        help_text="Ticked: each co-opted member holds a vote of their own and counts towards "
+        "quorum, whatever the voting basis.",
+    )
     note = models.CharField(
         max_length=200, blank=True, help_text="Where it was decided, e.g. 'AGM, 3 March 2015'."
     )
@@ -438,12 +472,29 @@ class QuorumRuleChange(QuorumRuleMethods, models.Model):
             raise ValidationError({"quorum_fraction": "A fraction quorum needs the fraction."})
 
 
-class MembershipClass(models.TextChoices):
-    PLATINUM = "platinum", "Platinum"
-    GOLD = "gold", "Gold"
-    SILVER = "silver", "Silver"
-    ASSOCIATE = "associate", "Associate"
-    HOST = "host", "Host (non-member)"
+class MembershipClass(models.Model):
+    """A class of membership in the board's own words: a foundation's "Startup", a project's
+    "Platinum". Each board keeps its own list, in its own order."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="membership_classes")
+    name = NameField(max_length=60)
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Lists show the classes in this order, smallest first."
+    )
+
+    class Meta:
+        ordering = ["board", "order", "name"]
+        verbose_name_plural = "membership classes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "name"],
+                name="membership_class_unique_name",
+                violation_error_message="The board already has a membership class of this name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
@@ -461,8 +512,13 @@ class Organisation(models.Model):
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="organisations")
     name = NameField(max_length=150)
     short_name = NameField(max_length=40, blank=True)
-    membership_class = models.CharField(
-        max_length=20, choices=MembershipClass.choices, default=MembershipClass.SILVER
+    membership_class = models.ForeignKey(
+        MembershipClass,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+        help_text="One of the board's own classes of membership.",
     )
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
@@ -496,6 +552,17 @@ class Organisation(models.Model):
     def label(self) -> str:
         return self.short_name or self.name
 
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.membership_class_id
+            and self.board_id
+            and self.membership_class.board_id != self.board_id
+        ):
+            raise ValidationError(
+                {"membership_class": "Choose one of this board's own membership classes."}
+            )
+
     def is_member_on(self, on: dt.date) -> bool:
         return (self.joined_on is None or self.joined_on <= on) and (
             self.left_on is None or self.left_on >= on
@@ -507,27 +574,47 @@ class Organisation(models.Model):
 
 class Role(models.TextChoices):
     CHAIR = "chair", "Chair"
+    VICE_CHAIR = "vice_chair", "Vice-chair"
     SECRETARY = "secretary", "Secretary"
+    TREASURER = "treasurer", "Treasurer"
     VOTING = "voting", "Voting representative"
     ALTERNATE = "alternate", "Alternate"
     MEMBER = "member", "Non-voting member"
-    STAFF = "staff", "Staff / observer"
+    CO_OPTED = "co_opted", "Co-opted member"
+    OBSERVER = "observer", "Observer"
+    STAFF = "staff", "Staff"
 
 
-# Roles that represent an organisation; offices (chair, secretary) and staff need not.
+# Roles that represent an organisation (a voting seat on a board that votes by person may sit in
+# its own right instead: a director); offices, co-opted members, observers and staff need not.
 REPRESENTATIVE_ROLES = frozenset({Role.VOTING, Role.ALTERNATE, Role.MEMBER})
+# Offices sit beside seats: held by a person, dated, with or without a vote of their own.
+OFFICES = frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.SECRETARY, Role.TREASURER})
+# The officers who run the board's business (meetings, minutes, motions, actions). A vice-chair
+# acts as a member unless named to chair a meeting; the treasurer keeps the budget (budget.access).
 OFFICER_ROLES = frozenset({Role.CHAIR, Role.SECRETARY})
+# Who must sign in with a second factor (governance.two_factor).
+TWO_FACTOR_ROLES = OFFICER_ROLES | {Role.TREASURER}
+# Seats held in one's own right, never for an organisation's vote.
+PERSONAL_ROLES = OFFICES | {Role.CO_OPTED, Role.OBSERVER, Role.STAFF}
 
 
 class SeatQuerySet(models.QuerySet["Seat"]):
     def current(self, on: dt.date) -> SeatQuerySet:
-        """Seats held on `on`; both `starts_on` and `ends_on` are days the seat is held."""
-        return self.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        """Seats held on `on`; both `starts_on` and `ends_on` are days the seat is held, and a
+        seat whose start is unknown (since before the board's records) is held on any day up to
+        its end."""
+        return self.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on)).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+        )
 
-    def overlapping(self, starts_on: dt.date, ends_on: dt.date | None) -> SeatQuerySet:
-        queryset = self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+    def overlapping(self, starts_on: dt.date | None, ends_on: dt.date | None) -> SeatQuerySet:
+        """Seats sharing a day with the period; None at either end is unbounded."""
+        queryset = self
+        if starts_on is not None:
+            queryset = queryset.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
         if ends_on is not None:
-            queryset = queryset.filter(starts_on__lte=ends_on)
+            queryset = queryset.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=ends_on))
         return queryset
 
     def voting(self) -> SeatQuerySet:
@@ -545,10 +632,15 @@ class Seat(models.Model):
         related_name="seats",
         null=True,
         blank=True,
-        help_text="Empty for staff and for an office held in a personal capacity.",
+        help_text="Empty for staff, an office, a co-opted member or an observer, and for a "
+        "director of a board that votes by person.",
     )
     role = models.CharField(max_length=20, choices=Role.choices)
-    starts_on = models.DateField()
+    starts_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Empty when unknown: held since before the board's records.",
+    )
     ends_on = models.DateField(null=True, blank=True, help_text="Last day held; empty if current.")
     note = models.CharField(max_length=200, blank=True)
 
@@ -562,25 +654,36 @@ class Seat(models.Model):
                 name="seat_ends_after_start",
                 violation_error_message="A seat cannot end before it starts.",
             ),
+            # A voting seat may have no organisation (a director of a board that votes by
+            # person); that it has one on a board that votes by organisation depends on the
+            # board's dated rule, which a CHECK cannot see: seat_conflicts() decides it.
             models.CheckConstraint(
-                condition=~Q(role__in=[Role.VOTING, Role.ALTERNATE, Role.MEMBER])
+                condition=~Q(role__in=[Role.ALTERNATE, Role.MEMBER])
                 | Q(organisation__isnull=False),
                 name="seat_representative_has_organisation",
-                violation_error_message="A representative or alternate sits for an organisation.",
+                violation_error_message="An alternate or a non-voting member sits for an "
+                "organisation.",
             ),
         ]
         indexes = [models.Index(fields=["board", "starts_on", "ends_on"])]
 
     def __str__(self) -> str:
         where = f" for {self.organisation.label}" if self.organisation_id else ""
-        return f"{self.person}, {self.get_role_display()}{where}"
+        return f"{self.person}, {self.title}{where}"
 
     @property
     def is_voting(self) -> bool:
         return self.role == Role.VOTING
 
+    @property
+    def title(self) -> str:
+        """What the record calls the seat: 'Governor' for a director in their own right (the
+        board's word), else the role ('Voting representative', 'Treasurer', 'Observer')."""
+        return role_title(self.role, board=self.board, sits_for_organisation=self.organisation_id)
+
     def holds_on(self, on: dt.date) -> bool:
-        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+        started = self.starts_on is None or self.starts_on <= on
+        return started and (self.ends_on is None or self.ends_on >= on)
 
     # Set by a formset that checks its rows together (governance.services.seats_check): one
     # row alone, compared with the stored rows only, would miss a clash between two new rows
@@ -607,15 +710,17 @@ def seat_conflicts(
     they are checked as if stored, and the stored rows they replace (`ignoring`, by id) are not.
     """
     errors: dict[str, list[str]] = {}
-    if seat.starts_on is None or not seat.board_id or not seat.person_id:
+    if not seat.board_id or not seat.person_id:
         return errors
-    if seat.ends_on is not None and seat.ends_on < seat.starts_on:
+    if seat.ends_on is not None and seat.starts_on is not None and seat.ends_on < seat.starts_on:
         errors.setdefault("ends_on", []).append("A seat cannot end before it starts.")
         return errors
     if seat.organisation_id and seat.organisation.board_id != seat.board_id:
         errors.setdefault("organisation", []).append(
             "The organisation is not a member of this board."
         )
+    if refusal := _organisation_needed(seat):
+        errors.setdefault("organisation", []).append(refusal)
     ignored = {pk for pk in ignoring if pk is not None}
     if seat.pk is not None:
         ignored.add(seat.pk)
@@ -631,10 +736,7 @@ def seat_conflicts(
     batch = [
         other
         for other in alongside
-        if other is not seat
-        and other.board_id == seat.board_id
-        and other.starts_on is not None
-        and _periods_overlap(seat, other)
+        if other is not seat and other.board_id == seat.board_id and _periods_overlap(seat, other)
     ]
     pairs = [(other, False) for other in stored] + [(other, True) for other in batch]
     for other, in_batch in pairs:
@@ -645,8 +747,26 @@ def seat_conflicts(
 
 
 def _periods_overlap(seat: Seat, other: Seat) -> bool:
-    return (other.ends_on is None or other.ends_on >= seat.starts_on) and (
-        seat.ends_on is None or other.starts_on <= seat.ends_on
+    """Whether two seats share a day; an unknown start is unbounded (since before records)."""
+    other_ends_after = (
+        other.ends_on is None or seat.starts_on is None or other.ends_on >= seat.starts_on
+    )
+    other_starts_before = (
+        seat.ends_on is None or other.starts_on is None or other.starts_on <= seat.ends_on
+    )
+    return other_ends_after and other_starts_before
+
+
+def _organisation_needed(seat: Seat) -> str:
+    """Why a voting seat with no organisation is refused: on a board that votes by organisation
+    (at any time during the seat) a vote is an organisation's. "" when it may stand."""
+    if seat.role != Role.VOTING or seat.organisation_id or seat.organisation is not None:
+        return ""
+    if VotingBasis.ORGANISATION not in seat.board.voting_bases_during(seat.starts_on, seat.ends_on):
+        return ""
+    return (
+        "The board votes by organisation, so a voting representative sits for a member "
+        "organisation; only a board that votes by person has directors in their own right."
     )
 
 
@@ -699,10 +819,26 @@ def _clashes(seat: Seat, other: Seat, *, in_batch: bool) -> list[tuple[str, str]
     return clashes
 
 
+# How a period with an unknown start reads.
+SINCE_BEFORE_RECORDS = "since before the board's records"
+
+
 def describe_period(seat: Seat) -> str:
+    start = SINCE_BEFORE_RECORDS if seat.starts_on is None else f"from {seat.starts_on:%-d %b %Y}"
     if seat.ends_on is None:
-        return f"from {seat.starts_on:%-d %b %Y}"
-    return f"from {seat.starts_on:%-d %b %Y} to {seat.ends_on:%-d %b %Y}"
+        return start
+    return f"{start} to {seat.ends_on:%-d %b %Y}"
+
+
+def role_title(role: str, *, board: Board, sits_for_organisation) -> str:
+    """A seat's (or an attendance's) place in words: a voting member who sits in their own right
+    takes the board's title for its members ('Governor'); everyone else their role's name."""
+    if role == Role.VOTING and not sits_for_organisation:
+        return board.member_title
+    try:
+        return Role(role).label
+    except ValueError:  # an attendance's "guest"
+        return str(role).capitalize()
 
 
 # -- Questions about a board on a date -------------------------------------------------------
@@ -713,7 +849,7 @@ def seats_on(board: Board, on: dt.date) -> SeatQuerySet:
     return (
         Seat.objects.current(on)
         .filter(board=board)
-        .select_related("person", "organisation")
+        .select_related("board", "person", "organisation")
         .order_by("organisation__name", "role", "person__full_name")
     )
 
@@ -725,17 +861,28 @@ def voting_seats_on(board: Board, on: dt.date) -> SeatQuerySet:
 def voting_organisations_on(board: Board, on: dt.date) -> list[Organisation]:
     """Member organisations with a voting representative on `on`."""
     seats = voting_seats_on(board, on)
-    organisations = {seat.organisation_id: seat.organisation for seat in seats}
+    organisations = {
+        seat.organisation_id: seat.organisation for seat in seats if seat.organisation_id
+    }
     return sorted(organisations.values(), key=lambda organisation: organisation.name)
 
 
-def seated_voting_units(board: Board, on: dt.date, basis: str | None = None) -> int:
+def seated_voting_units(
+    board: Board, on: dt.date, basis: str | None = None, *, co_opted_vote: bool | None = None
+) -> int:
     """How many votes the board has on `on`: organisations or people, by its voting basis (or
-    `basis`, that of the rule in force)."""
-    seats = voting_seats_on(board, on)
+    `basis`, that of the rule in force). Directors in their own right, and co-opted members when
+    they vote (`co_opted_vote`, else the board's founding rule), are one vote each."""
     if (basis or board.voting_basis) == VotingBasis.ORGANISATION:
-        return seats.values("organisation").distinct().count()
-    return seats.values("person").distinct().count()
+        voting = voting_seats_on(board, on).filter(organisation__isnull=False)
+        units = voting.values("organisation").distinct().count()
+        individual = Q(role=Role.VOTING, organisation__isnull=True)
+    else:
+        units = 0
+        individual = Q(role=Role.VOTING)
+    if board.co_opted_vote if co_opted_vote is None else co_opted_vote:
+        individual |= Q(role=Role.CO_OPTED)
+    return units + seats_on(board, on).filter(individual).values("person").distinct().count()
 
 
 def representative_of(organisation: Organisation, on: dt.date) -> Seat | None:
@@ -768,7 +915,13 @@ class Standing:
         return Role.SECRETARY in self.roles
 
     @property
+    def is_treasurer(self) -> bool:
+        return Role.TREASURER in self.roles
+
+    @property
     def is_officer(self) -> bool:
+        """Runs the board's business: the chair or a secretary (not the vice-chair, who acts as
+        a member unless named to chair a meeting, nor the treasurer, who keeps the budget)."""
         return bool(self.roles & OFFICER_ROLES)
 
     @property

@@ -22,6 +22,7 @@ from governance.exceptions import DomainError
 from governance.formatting import day
 from governance.models import (
     Board,
+    MembershipClass,
     Organisation,
     QuorumRuleChange,
     Seat,
@@ -302,6 +303,44 @@ def quorum_rule_delete(*, rule: QuorumRuleChange, actor) -> None:
     _deleted(rule, actor=actor, board=rule.board, noun="quorum rule")
 
 
+# -- Membership classes ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_class_save(*, membership_class: MembershipClass, actor) -> MembershipClass:
+    """Create or rename a class of the board's own list; a class stays on its board."""
+    Board.objects.select_for_update().filter(pk=membership_class.board_id).first()
+    _validated(membership_class)
+    stored = _stored(membership_class)
+    if stored is not None and stored.board_id != membership_class.board_id:
+        raise InvalidRecord(
+            "A membership class stays on its board; add it to the other board instead.",
+            {"board": ["A membership class stays on its board."]},
+        )
+    return _written(
+        membership_class, actor=actor, board=membership_class.board, noun="membership class"
+    )
+
+
+def membership_class_create(*, actor, board: Board, name: str, order: int = 0) -> MembershipClass:
+    return membership_class_save(
+        membership_class=MembershipClass(board=board, name=name, order=order), actor=actor
+    )
+
+
+def membership_class_update(
+    *, membership_class: MembershipClass, actor, **changes: Any
+) -> MembershipClass:
+    _assign(membership_class, changes)
+    return membership_class_save(membership_class=membership_class, actor=actor)
+
+
+@transaction.atomic
+def membership_class_delete(*, membership_class: MembershipClass, actor) -> None:
+    """Only a class no organisation is in (or ever was, as the record keeps it) may go."""
+    _deleted(membership_class, actor=actor, board=membership_class.board, noun="membership class")
+
+
 # -- Organisations --------------------------------------------------------------------------------
 
 
@@ -570,7 +609,7 @@ def seat_update(*, seat: Seat, actor, **changes: Any) -> Seat:
 
 def seat_end(*, seat: Seat, ends_on: dt.date, actor) -> Seat:
     """The seat's last day is `ends_on`."""
-    if ends_on < seat.starts_on:
+    if seat.starts_on is not None and ends_on < seat.starts_on:
         raise SeatConflict(
             f"The seat starts on {day(seat.starts_on)}; it cannot end before that.",
             {"ends_on": ["A seat cannot end before it starts."]},

@@ -22,7 +22,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from governance import audit
-from governance.models import OFFICER_ROLES, Board, Seat, User
+from governance.models import TWO_FACTOR_ROLES, Board, Seat, User
 
 STATE_KEY = "two_factor"
 VERIFY, ENROL, OPTIONAL = "verify", "enrol", "optional"
@@ -32,7 +32,8 @@ RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 def required_for(user: User) -> bool:
-    """Officers (chair, secretary) and staff with admin access must use a second factor.
+    """Officers (chair, secretary, treasurer) and staff with admin access must use a second
+    factor.
 
     A board may waive this for its officers (the demo board does, and says so on its
     dashboard); staff are waived only when every board they sit on waives it, so a superuser
@@ -47,7 +48,7 @@ def required_for(user: User) -> bool:
     )
     if user.is_staff or user.is_superuser:
         return not seats or not all(waived for _, waived in seats)
-    return any(role in OFFICER_ROLES and not waived for role, waived in seats)
+    return any(role in TWO_FACTOR_ROLES and not waived for role, waived in seats)
 
 
 def state_for(user: User) -> str:

@@ -20,7 +20,7 @@ from governance.access import get_board_for
 from governance.dashboard import cards_for
 from governance.exceptions import DomainError
 from governance.forms import DirectoryDateForm, ProfileForm
-from governance.models import OFFICER_ROLES, Board, Organisation, Role, Seat
+from governance.models import OFFICES, Board, Organisation, Role, Seat
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,8 @@ DIRECTORY_PAGE_SIZE = 50
 
 
 def members_directory(request: HttpRequest, board_slug: str) -> HttpResponse:
-    """Organisations with their representatives, and the officers and staff, on a date."""
+    """Organisations with their representatives; the members in their own right (directors,
+    co-opted members); the officers and staff; the observers: on a date."""
     board, standing = get_board_for(request.user, board_slug)
     form = DirectoryDateForm(request.GET or None)
     on = timezone.localdate()
@@ -73,21 +74,28 @@ def members_directory(request: HttpRequest, board_slug: str) -> HttpResponse:
     voting = current.filter(board=board, role=Role.VOTING).values("organisation")
     counts = members.aggregate(total=Count("pk"), voting=Count("pk", filter=Q(pk__in=voting)))
     paginator = Paginator(
-        members.prefetch_related(
+        members.select_related("membership_class")
+        .prefetch_related(
             Prefetch("seats", queryset=current.filter(board=board), to_attr="seats_on")
-        ).order_by("name"),
+        )
+        .order_by("name"),
         DIRECTORY_PAGE_SIZE,
     )
     paginator.count = counts["total"]  # counted above with the voting organisations
     page = paginator.get_page(request.GET.get("page"))
-    officer_seats = (
+    # Officers, staff and everyone seated in their own right, in one query.
+    own_right = Q(organisation__isnull=True, role__in=[Role.VOTING, Role.CO_OPTED, Role.OBSERVER])
+    personal_seats = list(
         current.filter(board=board)
-        .filter(Q(role__in=OFFICER_ROLES) | Q(role=Role.STAFF))
-        .select_related("organisation")
+        .filter(Q(role__in=OFFICES) | Q(role=Role.STAFF) | own_right)
+        .select_related("board", "organisation")
         .order_by("person__full_name", "role")
     )
+    individuals, observers = _members_in_own_right(board, personal_seats, on, wanted)
     officers: dict[int, dict] = {}
-    for seat in officer_seats:
+    for seat in personal_seats:
+        if seat.role not in OFFICES and seat.role != Role.STAFF:
+            continue
         entry = officers.setdefault(seat.person_id, {"person": seat.person, "seats": []})
         entry["seats"].append(seat)
     rows = [
@@ -96,9 +104,7 @@ def members_directory(request: HttpRequest, board_slug: str) -> HttpResponse:
             "embargoed": organisation.is_embargoed_on(timezone.localdate()),
             "voting": [seat for seat in organisation.seats_on if seat.role == Role.VOTING],
             "others": [
-                seat
-                for seat in organisation.seats_on
-                if seat.role not in (Role.VOTING, *OFFICER_ROLES)
+                seat for seat in organisation.seats_on if seat.role not in (Role.VOTING, *OFFICES)
             ],
         }
         for organisation in page.object_list
@@ -117,6 +123,9 @@ def members_directory(request: HttpRequest, board_slug: str) -> HttpResponse:
             "page_query": urlencode(query),
             "wanted": wanted,
             "officers": list(officers.values()),
+            "individuals": individuals,
+            "observers": observers,
+            "by_person": bool(individuals) and not counts["total"],
             "on": on,
             "is_today": on == timezone.localdate(),
             "form": form,
@@ -125,9 +134,31 @@ def members_directory(request: HttpRequest, board_slug: str) -> HttpResponse:
             "emails": sorted(
                 {seat.person.email for row in rows for seat in row["voting"] + row["others"]}
                 | {officer["person"].email for officer in officers.values()}
+                | {seat.person.email for seat in [*individuals, *observers]}
             ),
         },
     )
+
+
+def _members_in_own_right(board: Board, seats: list[Seat], on: dt.date, wanted: str):
+    """Of `seats`, those held for no organisation in the board's words: directors ("Governor")
+    and co-opted members (saying whether they vote, by the rule in force on `on`, asked only
+    when there is one), and observers; those whose name holds `wanted`."""
+    wanted = wanted.casefold()
+    seats = [
+        seat
+        for seat in seats
+        if seat.organisation_id is None
+        and seat.role in (Role.VOTING, Role.CO_OPTED, Role.OBSERVER)
+        and wanted in seat.person.full_name.casefold()
+    ]
+    if any(seat.role == Role.CO_OPTED for seat in seats):
+        votes = board.rule_on(on).co_opted_vote
+        for seat in seats:
+            seat.co_opted_votes = votes
+    individuals = [seat for seat in seats if seat.role != Role.OBSERVER]
+    individuals.sort(key=lambda seat: (seat.role != Role.VOTING, seat.person.full_name))
+    return individuals, [seat for seat in seats if seat.role == Role.OBSERVER]
 
 
 def profile(request: HttpRequest) -> HttpResponse:

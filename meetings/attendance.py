@@ -85,6 +85,7 @@ def attendance_mark(
             organisation=organisation,
             organisation_name=organisation.name if organisation else person.affiliation,
             role=seat.role,
+            title=seat.title,
         )
     was_here = attendance.pk is not None and attendance.is_present_at(None)
     before = audit.snapshot(attendance, fields=TIMED) if attendance.pk else {}

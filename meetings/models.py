@@ -410,6 +410,9 @@ class Attendance(models.Model):
         help_text="As shown in the record: the member's name, a guest's employer, or staff's.",
     )
     role = models.CharField(max_length=20, choices=ATTENDANCE_ROLE_CHOICES, default=GUEST)
+    # What the record calls the person's place, as it was on the day: the board's word for a
+    # director in their own right ("Governor"), else the role's name.
+    title = models.CharField(max_length=60, blank=True, editable=False)
     status = models.CharField(
         max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT
     )
@@ -440,10 +443,11 @@ class Attendance(models.Model):
                 name="attendance_departs_after_arrival",
                 violation_error_message="Nobody leaves before they arrive.",
             ),
+            # A voting member may sit in their own right (a director of a board that votes by
+            # person); an alternate always stands in for an organisation's representative.
             models.CheckConstraint(
-                condition=~Q(role__in=[Role.VOTING, Role.ALTERNATE])
-                | Q(organisation__isnull=False),
-                name="attendance_voter_sits_for_organisation",
+                condition=~Q(role=Role.ALTERNATE) | Q(organisation__isnull=False),
+                name="attendance_alternate_sits_for_organisation",
             ),
         ]
 
@@ -468,7 +472,23 @@ class Attendance(models.Model):
 
     @property
     def sits_for_vote(self) -> bool:
+        """Sits for an organisation's vote (as its representative or alternate)."""
         return self.role in QUORUM_ROLES and self.organisation_id is not None
+
+    @property
+    def sits_in_own_right(self) -> bool:
+        """A voting member for no organisation: a director, one vote of their own."""
+        return self.role == Role.VOTING and self.organisation_id is None
+
+    @property
+    def reads_with_title(self) -> bool:
+        """The record names them "Ann Smith, Governor": members in their own right, co-opted
+        members and observers (organisations' people and officers read as before)."""
+        return self.sits_in_own_right or self.role in (Role.CO_OPTED, Role.OBSERVER)
+
+    @property
+    def place(self) -> str:
+        return self.title or self.get_role_display()
 
     @property
     def arrived_late(self) -> bool:

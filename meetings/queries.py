@@ -110,6 +110,8 @@ def quorum_of(
                 units.add(("proxy", attendance.organisation_id))
         else:
             units.add(("organisation", attendance.organisation_id))
+    for attendance in individual_units_present(meeting, attendances, at):
+        units.add(("person", attendance.person_id))
     if meeting.board.proxies_count_for_quorum:
         count_proxy_units(meeting, at, attendances, proxies, basis, units, organisations)
     return Quorum(
@@ -120,6 +122,30 @@ def quorum_of(
         organisations=tuple(sorted(organisations.values(), key=lambda o: o.name)),
         at=at,
     )
+
+
+# -- Members in their own right (issue 9: boards of individuals) --------------------------------
+# A director who sits for no organisation (on a board that votes by person) and, when the board's
+# rule says they vote, a co-opted member are each one voting unit, keyed by person, whatever the
+# basis: quorum_of, vote_holders_at and expectation_for add them here and nowhere else.
+
+
+def co_opted_vote_for(meeting: Meeting) -> bool:
+    """Whether co-opted members vote at `meeting`: by the rule in force on its date."""
+    return quorum_rule_for(meeting).co_opted_vote
+
+
+def individual_units_present(
+    meeting: Meeting, attendances: Iterable[Attendance], at: dt.datetime | None
+) -> list[Attendance]:
+    """Attendees present at `at` who are a voting unit of their own. The rule is read only when
+    a co-opted member is there, so other meetings spend no query on it."""
+    present = [a for a in attendances if a.person_id and a.is_present_at(at)]
+    units = [a for a in present if a.sits_in_own_right]
+    co_opted = [a for a in present if a.role == Role.CO_OPTED]
+    if co_opted and co_opted_vote_for(meeting):
+        units += co_opted
+    return units
 
 
 def quorum_rule_for(meeting: Meeting) -> QuorumRuleMethods:
@@ -143,7 +169,10 @@ def quorum_required_for(meeting: Meeting) -> int:
     if meeting.quorum_required is not None:
         return meeting.quorum_required
     rule = quorum_rule_for(meeting)
-    return rule.quorum_required(seated_voting_units(meeting.board, meeting.date, rule.voting_basis))
+    seated = seated_voting_units(
+        meeting.board, meeting.date, rule.voting_basis, co_opted_vote=rule.co_opted_vote
+    )
+    return rule.quorum_required(seated)
 
 
 @dataclass(frozen=True)
@@ -301,14 +330,16 @@ class MeetingRecord:
             attendance.vote_words = vote_words(attendance, held.get(attendance.pk, []))
             if attendance.organisation_id is None:
                 label = attendance.organisation_name or attendance.get_role_display()
-                if attendance.role == Role.CHAIR:
+                if attendance.reads_with_title:
+                    label = ""  # "Ann Smith, Governor": the title follows the name
+                elif attendance.role == Role.CHAIR:
                     label = attendance.get_role_display()
                 elif attendance.role == GUEST:
                     label = ", ".join(filter(None, ["guest", attendance.organisation_name]))
                 officers.append((label, [attendance]))
             else:
                 groups.setdefault(attendance.organisation_name, []).append(attendance)
-        officers.sort(key=lambda group: ROLE_ORDER.get(group[1][0].role, 9))
+        officers.sort(key=lambda group: (ROLE_ORDER.get(group[1][0].role, 9), group[1][0].name))
         for people in groups.values():
             people.sort(key=lambda a: (ROLE_PRECEDENCE.index(a.role), a.name))
         return officers + sorted(groups.items())
@@ -437,10 +468,12 @@ class RollEntry:
     role_label: str
     attendance: Attendance | None
     person_id: int | None = None
+    # A member in their own right reads by their title ("Governor").
+    title: str = ""
 
     @property
     def short_role(self) -> str:
-        return SHORT_ROLE_LABELS.get(self.role, self.role_label)
+        return self.title or SHORT_ROLE_LABELS.get(self.role, self.role_label)
 
     @property
     def status(self) -> str:
@@ -470,12 +503,40 @@ SHORT_ROLE_LABELS = {
     Role.ALTERNATE: "Alternate",
     Role.MEMBER: "Non-voting",
     Role.CHAIR: "Chair",
+    Role.VICE_CHAIR: "Vice-chair",
     Role.SECRETARY: "Secretary",
+    Role.TREASURER: "Treasurer",
+    Role.CO_OPTED: "Co-opted",
+    Role.OBSERVER: "Observer",
     Role.STAFF: "Staff",
     GUEST: "Guest",
 }
-ROLE_ORDER = {Role.CHAIR: 0, Role.SECRETARY: 1, Role.STAFF: 2, GUEST: 3}
-ROLE_PRECEDENCE = [Role.VOTING, Role.ALTERNATE, Role.CHAIR, Role.SECRETARY, Role.MEMBER, Role.STAFF]
+# How the record orders people who sit for no organisation.
+ROLE_ORDER = {
+    Role.CHAIR: 0,
+    Role.VICE_CHAIR: 1,
+    Role.SECRETARY: 2,
+    Role.TREASURER: 3,
+    Role.VOTING: 4,
+    Role.CO_OPTED: 5,
+    Role.STAFF: 6,
+    Role.OBSERVER: 7,
+    GUEST: 8,
+}
+# Which seat a person sits in when they hold several: a vote (or the chance of one) outranks an
+# office, so a governor who is also treasurer sits as a governor.
+ROLE_PRECEDENCE = [
+    Role.VOTING,
+    Role.ALTERNATE,
+    Role.CO_OPTED,
+    Role.CHAIR,
+    Role.VICE_CHAIR,
+    Role.SECRETARY,
+    Role.TREASURER,
+    Role.MEMBER,
+    Role.OBSERVER,
+    Role.STAFF,
+]
 
 
 def principal_seat(seats: Iterable[Seat]) -> Seat | None:
@@ -496,19 +557,30 @@ def roll_call(meeting: Meeting, attendances: list[Attendance]) -> list[RollGroup
             seats_by_person.setdefault(seat.person_id, []).append(seat)
     groups: dict[str, list[RollEntry]] = {}
     officers = "Officers and staff"
+    individuals = "Board members"
+    observers = "Observers"
+
+    def group_of(role: str, organisation_id: int | None) -> str:
+        if organisation_id:
+            return ""  # the organisation's name
+        if role in (Role.VOTING, Role.CO_OPTED):
+            return individuals
+        return observers if role == Role.OBSERVER else officers
+
     for person_id, seats in seats_by_person.items():
         if person_id in by_person:
             continue
         seat = principal_seat(seats)
-        title = seat.organisation.name if seat.organisation_id else officers
+        title = group_of(seat.role, seat.organisation_id) or seat.organisation.name
         groups.setdefault(title, []).append(
             RollEntry(
                 key=f"p{person_id}",
                 name=seat.person.full_name,
                 role=seat.role,
-                role_label=seat.get_role_display(),
+                role_label=seat.title,
                 attendance=None,
                 person_id=person_id,
+                title=seat.title if seat.role == Role.VOTING and not seat.organisation_id else "",
             )
         )
     guests = "Guests"
@@ -516,20 +588,24 @@ def roll_call(meeting: Meeting, attendances: list[Attendance]) -> list[RollGroup
         if attendance.role == "guest":
             title = guests
         else:
-            title = attendance.organisation_name if attendance.organisation_id else officers
+            title = (
+                group_of(attendance.role, attendance.organisation_id)
+                or attendance.organisation_name
+            )
         groups.setdefault(title, []).append(
             RollEntry(
                 key=f"a{attendance.pk}",
                 name=attendance.name,
                 role=attendance.role,
-                role_label=attendance.get_role_display(),
+                role_label=attendance.place,
                 attendance=attendance,
                 person_id=attendance.person_id,
+                title=attendance.place if attendance.sits_in_own_right else "",
             )
         )
 
     def order(title: str) -> tuple[int, str]:
-        return ({officers: 1, guests: 2}.get(title, 0), title)
+        return ({individuals: -1, officers: 1, observers: 2, guests: 3}.get(title, 0), title)
 
     def entry_order(entry: RollEntry) -> tuple[int, str]:
         rank = ROLE_PRECEDENCE.index(entry.role) if entry.role in ROLE_PRECEDENCE else 99
@@ -604,12 +680,16 @@ def expectation_for(
     attendances = list(attendances)
     recorded = {a.person_id: a for a in attendances if a.person_id}
     by_person: dict[int, list[Seat]] = {}
-    voting_units: set[int] = set()
+    voting_units: set[tuple[str, int]] = set()
     by_organisation = voting_basis_for(meeting) == VotingBasis.ORGANISATION
-    for seat in seats_on(meeting.board, meeting.date):
+    seats = list(seats_on(meeting.board, meeting.date))
+    co_opted_vote = any(s.role == Role.CO_OPTED for s in seats) and co_opted_vote_for(meeting)
+    for seat in seats:
         by_person.setdefault(seat.person_id, []).append(seat)
-        if seat.role == Role.VOTING:
-            voting_units.add(seat.organisation_id if by_organisation else seat.person_id)
+        if seat.role == Role.VOTING and by_organisation and seat.organisation_id:
+            voting_units.add(("organisation", seat.organisation_id))
+        elif seat.role == Role.VOTING or (seat.role == Role.CO_OPTED and co_opted_vote):
+            voting_units.add(("person", seat.person_id))
     stand_ins: list[Attendance] = []
     for person_id, seats in by_person.items():
         attendance = recorded.get(person_id)
@@ -623,6 +703,7 @@ def expectation_for(
                 organisation=seat.organisation if seat.role in QUORUM_ROLES else None,
                 organisation_name=seat.organisation.name if seat.organisation_id else "",
                 role=seat.role,
+                title=seat.title,
                 status=AttendanceStatus.PRESENT,
             )
         )
@@ -743,8 +824,8 @@ def own_vote_holders_at(
         if a.person_id and a.sits_for_vote and a.is_present and a.is_present_at(at)
     ]
     present.sort(key=lambda a: (a.role != Role.VOTING, a.name, a.pk))
-    holders: dict[str, VoteHolder] = {}
-    if meeting.board.voting_basis == VotingBasis.ORGANISATION:
+    holders: dict[str, VoteHolder] = individual_vote_holders(meeting, attendances, at)
+    if voting_basis_for(meeting) == VotingBasis.ORGANISATION:
         for attendance in present:
             key = organisation_unit_key(attendance.organisation_id)
             if key not in holders:
@@ -788,6 +869,22 @@ def own_vote_holders_at(
     return holders
 
 
+def individual_vote_holders(
+    meeting: Meeting, attendances: Iterable[Attendance], at: dt.datetime | None
+) -> dict[str, VoteHolder]:
+    """Members in their own right hold their own vote (see `individual_units_present`)."""
+    holders = {}
+    for attendance in individual_units_present(meeting, attendances, at):
+        key = person_unit_key(attendance.person_id)
+        holders[key] = VoteHolder(
+            unit_key=key,
+            unit_label=attendance.name,
+            attendance=attendance,
+            unit_person_id=attendance.person_id,
+        )
+    return holders
+
+
 def vote_holder_for(
     meeting: Meeting, unit_key: str, at: dt.datetime | None = None
 ) -> VoteHolder | None:
@@ -820,7 +917,7 @@ def proxies_of(meeting: Meeting) -> list[Proxy]:
 
 def proxy_unit_key(meeting: Meeting, proxy: Proxy, basis: str | None = None) -> str:
     """The unit a proxy holds, keyed as `vote_holders_at` keys units."""
-    basis = basis or meeting.board.voting_basis
+    basis = basis or voting_basis_for(meeting)
     if basis == VotingBasis.ORGANISATION and proxy.organisation_id:
         return organisation_unit_key(proxy.organisation_id)
     return person_unit_key(proxy.grantor_id)
@@ -839,7 +936,7 @@ def add_proxy_holders(
     if proxies is None:
         proxies = proxies_of(meeting)
     present = {a.person_id: a for a in attendances if a.person_id and a.is_present_at(at)}
-    by_organisation = meeting.board.voting_basis == VotingBasis.ORGANISATION
+    by_organisation = voting_basis_for(meeting) == VotingBasis.ORGANISATION
     for proxy in proxies:
         key = proxy_unit_key(meeting, proxy)
         holder = present.get(proxy.holder_id)

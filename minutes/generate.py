@@ -136,6 +136,7 @@ def _organisation_label(attendance: Attendance) -> str:
 
 
 def _person(attendance: Attendance, *, with_role: bool = True) -> str:
+    """'Jun Nakajima (alternate, from 16:12)'; a member in their own right 'Ann Smith, Governor'."""
     words = []
     if with_role and attendance.role in (Role.VOTING, Role.ALTERNATE, Role.MEMBER):
         # "voting"; "alternate, not voting" or "holds Intel's vote"; "non-voting", and for
@@ -159,7 +160,8 @@ def _person(attendance: Attendance, *, with_role: bool = True) -> str:
         words.append(f"left {clock(attendance.departed_at, attendance.meeting)}")
     words = [word for word in words if word]
     suffix = f" ({', '.join(words)})" if words else ""
-    return f"{attendance.name}{suffix}"
+    title = f", {attendance.place}" if attendance.reads_with_title else ""
+    return f"{attendance.name}{title}{suffix}"
 
 
 def attendees_section(record: MeetingRecord) -> list[str]:
@@ -169,6 +171,8 @@ def attendees_section(record: MeetingRecord) -> list[str]:
         if first.organisation_id:
             names = ", ".join(_person(a) for a in people)
             lines.append(f"- {names} — {_organisation_label(first)}")
+        elif first.reads_with_title:
+            lines.append(f"- {_person(first, with_role=False)}")
         elif first.role == Role.CHAIR:
             lines.append(f"- {_person(first, with_role=False)} (Chair)")
         elif first.role == GUEST:
@@ -184,7 +188,11 @@ def attendees_section(record: MeetingRecord) -> list[str]:
     for title, people in (("Apologies", record.apologies), ("Absent", record.absent)):
         if people:
             named = [
-                f"{a.name} ({_organisation_label(a)})" if a.organisation_id else a.name
+                f"{a.name} ({_organisation_label(a)})"
+                if a.organisation_id
+                else f"{a.name}, {a.place}"
+                if a.reads_with_title
+                else a.name
                 for a in people
             ]
             lines += [f"**{title}:** " + "; ".join(named), ""]

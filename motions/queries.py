@@ -13,7 +13,7 @@ from meetings.models import MeetingStatus
 from meetings.queries import vote_holders_at
 from motions.errors import NotEntitled
 from motions.models import Choice, Method, Motion, Outcome, Participation, Status, Threshold, Vote
-from motions.units import Unit, seated_units, unit_of_voter
+from motions.units import Unit, seated_units_for, unit_of_voter
 
 
 def motions_of(board: Board):
@@ -42,7 +42,7 @@ def progress_of(motion: Motion, *, on: dt.date | None = None) -> Progress:
         eligible = len(vote_holders_at(motion.meeting))
     else:
         day = on or (motion.meeting.date if motion.meeting_id else timezone.localdate())
-        eligible = len(seated_units(motion.board, day))
+        eligible = len(seated_units_for(motion, day))
     return Progress(voted=voted, eligible=max(eligible, voted))
 
 

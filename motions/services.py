@@ -44,7 +44,7 @@ from motions.models import (
     Vote,
 )
 from motions.tally import Count, Rule, decide
-from motions.units import Unit, day_of, seated_units, secret_unit_key, unit_of_voter
+from motions.units import Unit, day_of, seated_units_for, secret_unit_key, unit_of_voter
 
 # -- Hooks for the apps built on motions ---------------------------------------------------------
 
@@ -447,7 +447,7 @@ def _freeze(
     motion: Motion, *, tally: Tally | None, now: dt.datetime, actor, eligible_override=None
 ) -> Motion:
     """Decide and write the outcome, the tally and the rule's figures onto the locked motion."""
-    units = seated_units(motion.board, day_of(motion, now))
+    units = seated_units_for(motion, day_of(motion, now))
     quorate = None
     if motion.meeting_id:
         quorum = quorum_of(motion.meeting, now)
@@ -558,7 +558,7 @@ def ballot_close_if_complete(*, motion: Motion, actor=None) -> Motion | None:
         locked = _locked(motion)
         if locked.status != Status.OPEN or locked.method != Method.BALLOT:
             return None
-        units = {unit.key for unit in seated_units(locked.board, day_of(locked))}
+        units = {unit.key for unit in seated_units_for(locked, day_of(locked))}
         voted = set(Participation.objects.filter(motion=locked).values_list("unit_key", flat=True))
         if not units or not units <= voted:
             return None

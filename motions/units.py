@@ -15,8 +15,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from governance.models import Board, Role, VotingBasis, seats_on, voting_seats_on
-from meetings.queries import organisation_unit_key, person_unit_key, vote_holders_around
+from governance.models import Board, Role, VotingBasis, seats_on
+from meetings.queries import (
+    co_opted_vote_for,
+    organisation_unit_key,
+    person_unit_key,
+    vote_holders_around,
+    voting_basis_for,
+)
 from motions.errors import NotEntitled
 from motions.models import Motion
 
@@ -29,11 +35,24 @@ class Unit:
     person_id: int | None = None
 
 
-def seated_units(board: Board, on: dt.date) -> list[Unit]:
-    """Every voting unit seated on `on`, by name: the base of turnout and 'all seated'."""
+def seated_units(
+    board: Board, on: dt.date, *, basis: str | None = None, co_opted_vote: bool | None = None
+) -> list[Unit]:
+    """Every voting unit seated on `on`, by name: the base of turnout and 'all seated'.
+
+    Counted by the rule in force on `on` unless `basis` and `co_opted_vote` are given (a
+    meeting's, as it started: `seated_units_for`). A representative's unit is their organisation
+    on a board that votes by organisation; a director in their own right, and a co-opted member
+    when co-opted members vote, is a unit of their own."""
+    if basis is None or co_opted_vote is None:
+        rule = board.rule_on(on)
+        basis = rule.voting_basis if basis is None else basis
+        co_opted_vote = rule.co_opted_vote if co_opted_vote is None else co_opted_vote
     units: dict[str, Unit] = {}
-    for seat in voting_seats_on(board, on):
-        if board.voting_basis == VotingBasis.ORGANISATION:
+    for seat in seats_on(board, on).filter(role__in=[Role.VOTING, Role.CO_OPTED]):
+        if seat.role == Role.CO_OPTED and not co_opted_vote:
+            continue
+        if seat.role == Role.VOTING and basis == VotingBasis.ORGANISATION and seat.organisation_id:
             key = organisation_unit_key(seat.organisation_id)
             units.setdefault(
                 key,
@@ -51,6 +70,19 @@ def seated_units(board: Board, on: dt.date) -> list[Unit]:
                 ),
             )
     return sorted(units.values(), key=lambda unit: unit.label)
+
+
+def seated_units_for(motion: Motion, on: dt.date) -> list[Unit]:
+    """The units seated for `motion`: a meeting's counted as the meeting counts them (its
+    basis as it started), a ballot's by the rule in force on `on`."""
+    if motion.meeting_id:
+        return seated_units(
+            motion.board,
+            on,
+            basis=voting_basis_for(motion.meeting),
+            co_opted_vote=co_opted_vote_for(motion.meeting),
+        )
+    return seated_units(motion.board, on)
 
 
 def day_of(motion: Motion, at: dt.datetime | None = None) -> dt.date:
@@ -90,9 +122,10 @@ def unit_of_voter(
     seats = list(seats_on(board, on).filter(person=person))
     if not seats:
         raise NotEntitled("You hold no seat on this board, so you have no vote.")
+    rule = board.rule_on(on)
     for seat in sorted(seats, key=lambda seat: seat.role != Role.VOTING):
-        if seat.role == Role.VOTING:
-            if board.voting_basis == VotingBasis.ORGANISATION:
+        if seat.role == Role.VOTING or (seat.role == Role.CO_OPTED and rule.co_opted_vote):
+            if rule.voting_basis == VotingBasis.ORGANISATION and seat.organisation_id:
                 return Unit(
                     key=organisation_unit_key(seat.organisation_id),
                     label=seat.organisation.name,
@@ -104,7 +137,7 @@ def unit_of_voter(
                 organisation_id=seat.organisation_id,
                 person_id=person.pk,
             )
-        if seat.role == Role.ALTERNATE and board.voting_basis == VotingBasis.ORGANISATION:
+        if seat.role == Role.ALTERNATE and rule.voting_basis == VotingBasis.ORGANISATION:
             return Unit(
                 key=organisation_unit_key(seat.organisation_id),
                 label=seat.organisation.name,

@@ -20,13 +20,15 @@ Roles (the cast of tests/conftest.py, plus ethan, stella and root whom the walk 
   alternate    alan, Acme's alternate (victor is present, so alan holds no vote)
   chair        alice
   secretary    sam
-  staff_seat   stella: staff superuser holding a "Staff / observer" seat, as the demo's admin
+  treasurer    tessa: the treasurer (an office, no vote): a member everywhere but the budget,
+               which she edits as the secretary does (budget/access.py)
+  staff_seat   stella: staff superuser holding a "Staff" seat, as the demo's admin
                does; on the board's pages her seat decides, so she reads like a member
   superuser    root: staff superuser with no seat; sees every board as chair and secretary
                (governance.access.get_board_for)
-The model has no treasurer role (budget.access names the secretary as the only budget editor)
-and no proxy role (a proxy is named per meeting, `meetings.proxies`: the voting representative's
-to name, or an officer's), so neither is a column.
+The model has no proxy role: a proxy is named per meeting (`meetings.proxies`), the voting
+representative's to name or an officer's, so it is no column; tests/meetings/test_proxies.py
+covers who may name and hold one.
 
 Outcomes are classes of answer:
   OK         2xx, or a redirect anywhere but a login page (a form refusal that re-renders the page
@@ -61,6 +63,7 @@ ROLES = (
     "alternate",
     "chair",
     "secretary",
+    "treasurer",
     "staff_seat",
     "superuser",
 )
@@ -75,7 +78,7 @@ CONFLICT = "409/422"
 SERVER_ERROR = "500"
 
 # Seated without office: they read the board and act for themselves only.
-MEMBERS = ("non_voting", "voting", "alternate", "staff_seat")
+MEMBERS = ("non_voting", "voting", "alternate", "treasurer", "staff_seat")
 OFFICERS = ("chair", "secretary", "superuser")
 OUTSIDERS = ("other_board", "ended_seat")
 
@@ -114,8 +117,11 @@ def officers(outcome: str = OK, **roles: str) -> Cells:
 
 
 def secretary(outcome: str = OK, **roles: str) -> Cells:
-    """Only the secretary (and the superuser, who stands as one) gets `outcome`."""
-    return cells(members=FORBIDDEN, officers=outcome, **{"chair": FORBIDDEN, **roles})
+    """The budget's editors: the secretary and the treasurer (and the superuser, who stands as a
+    secretary) get `outcome`; the chair and members are refused."""
+    return cells(
+        members=FORBIDDEN, officers=outcome, **{"chair": FORBIDDEN, "treasurer": outcome, **roles}
+    )
 
 
 def not_allowed(**roles: str) -> Cells:
@@ -270,7 +276,7 @@ MATRIX: dict[str, Row] = {
     # else seated is told why not (422).
     "motions:motion_vote": post_only(board(CONFLICT, voting=OK), data={"choice": "for"}, htmx=True),
     "motions:motion_act": post_only(officers()),  # action "close" on the open motion
-    # -- Budget (the secretary edits; see budget/access.py) ---------------------------------------
+    # -- Budget (the secretary and the treasurer edit; see budget/access.py) ----------------------
     "budget:year_list": Row(get=board(), post=secretary()),
     "budget:year_overview": read_only(board()),
     # An empty status is answered 404 ("No such status") rather than as a form error.

@@ -118,6 +118,15 @@ def build_world() -> SimpleNamespace:
         starts_on=dt.date(2020, 1, 1),
         ends_on=dt.date(2021, 12, 31),
     )
+    # The treasurer: an office held in her own right, no vote; she keeps the budget.
+    cast.tessa = UserFactory(full_name="Tessa Treasurer", email="tessa@example.org")
+    SeatFactory(
+        board=cast.board,
+        person=cast.tessa,
+        organisation=None,
+        role=Role.TREASURER,
+        starts_on=SEATED_FROM,
+    )
     # The admin's owners: one with no seat, one with a staff seat (as the demo's Sarah Conway).
     cast.root = UserFactory(full_name="Root Admin", email="root@example.org")
     cast.stella = UserFactory(full_name="Stella Staff", email="stella@example.org")
@@ -205,6 +214,7 @@ def build_world() -> SimpleNamespace:
             "alternate": cast.alan,
             "chair": cast.alice,
             "secretary": cast.sam,
+            "treasurer": cast.tessa,
             "staff_seat": cast.stella,
             "superuser": cast.root,
         },
