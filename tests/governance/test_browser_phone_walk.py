@@ -142,6 +142,8 @@ def scenes() -> list[dict]:
                 "year": year,
                 "line_id": spending_request.line_id,
                 "request_id": spending_request.pk,
+                # The demo names no proxy; withdrawing one is a POST the walk only sees refuse GET.
+                "proxy_id": 0,
             }
         )
     from motions.models import Motion
