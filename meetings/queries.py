@@ -7,7 +7,7 @@ motions and votes of a later issue ask them at the moment of each decision.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -212,8 +212,8 @@ def quorum_timeline(
 ) -> list[QuorumChange]:
     """When quorum was gained and lost: the state at the opening, then each change.
 
-    Empty for a meeting that has not started. Arrivals and departures are the only moments the
-    answer can change, so only those are evaluated.
+    Empty for a meeting that has not started. Arrivals and departures (every stretch's ends)
+    are the only moments the answer can change, so only those are evaluated.
     """
     if meeting.is_scheduled:
         return []
@@ -227,9 +227,10 @@ def quorum_timeline(
     end = meeting.adjourned_at
     moments = {opened}
     for attendance in attendances:
-        for moment in (attendance.arrived_at, attendance.departed_at):
-            if moment is not None and moment > opened and (end is None or moment <= end):
-                moments.add(moment)
+        for stretch in attendance.presence if attendance.is_present else ():
+            for moment in (stretch.arrived_at, stretch.departed_at):
+                if moment is not None and moment > opened and (end is None or moment <= end):
+                    moments.add(moment)
     changes: list[QuorumChange] = []
     for moment in sorted(moments):
         quorum = quorum_of(meeting, moment, attendances=attendances, required=required)
@@ -238,24 +239,38 @@ def quorum_timeline(
     return changes
 
 
-def describe_quorum_timeline(changes: list[QuorumChange]) -> str:
-    """'Quorate from 16:00 BST', 'Quorate from 16:12 BST to 17:20 BST', in the viewer's zone."""
+def describe_quorum_timeline(
+    changes: list[QuorumChange],
+    *,
+    clock: Callable[[dt.datetime], str] | None = None,
+    until: dt.datetime | None = None,
+) -> str:
+    """'Quorate from 16:00 BST', 'Quorate from 10:00; inquorate from 10:20; quorate again from
+    10:40', in the viewer's zone (or by `clock`); 'Never quorate'. A meeting that opened without
+    quorum starts its story when quorum came. With `until` (the adjournment), a quorate end
+    says "to" it."""
     from governance.formatting import when
+
+    if clock is None:
+
+        def clock(moment: dt.datetime) -> str:
+            return when(moment, "time")
 
     if not changes:
         return ""
-    periods = []
-    for index, change in enumerate(changes):
-        if not change.is_quorate:
-            continue
-        following = changes[index + 1] if index + 1 < len(changes) else None
-        text = f"from {when(change.at, 'time')}"
-        if following is not None:
-            text += f" to {when(following.at, 'time')}"
-        periods.append(text)
-    if not periods:
+    first = next((i for i, change in enumerate(changes) if change.is_quorate), None)
+    if first is None:
         return "Never quorate"
-    return "Quorate " + ", then ".join(periods)
+    parts = []
+    for index, change in enumerate(changes[first:]):
+        word = "quorate again" if index else "quorate"
+        if not change.is_quorate:
+            word = "inquorate"
+        parts.append(f"{word} from {clock(change.at)}")
+    if until is not None and changes[-1].is_quorate:
+        parts[-1] += f" to {clock(until)}"
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:]
 
 
 # -- The record --------------------------------------------------------------------------------
@@ -344,11 +359,12 @@ class MeetingRecord:
 
 
 def meeting_record(meeting: Meeting, *, with_notes: bool = True) -> MeetingRecord:
-    """The agenda (with its notes) and the attendance, in three queries whatever the size."""
+    """The agenda (with its notes) and the attendance with its stretches, in four queries
+    whatever the size."""
     attendances = list(
-        meeting.attendances.select_related("person", "organisation").order_by(
-            "organisation_name", "role", "person__full_name", "guest_name", "pk"
-        )
+        meeting.attendances.select_related("person", "organisation")
+        .with_presence()
+        .order_by("organisation_name", "role", "person__full_name", "guest_name", "pk")
     )
     by_id = {attendance.pk: attendance for attendance in attendances}
     items = meeting.items.in_order().select_related("presenter", "summary_updated_by")
@@ -402,11 +418,11 @@ class RollEntry:
 
     @property
     def has_left(self) -> bool:
-        return bool(self.attendance and self.attendance.departed_at)
+        return bool(self.attendance and self.attendance.left_at)
 
     @property
     def is_here(self) -> bool:
-        return self.is_present and not self.has_left
+        return bool(self.attendance and self.attendance.is_here)
 
 
 @dataclass
