@@ -497,8 +497,12 @@ class Attendance(models.Model):
 
     @property
     def here_since(self) -> dt.datetime | None:
-        """When the stretch they are in now began (None: from the opening, or not here)."""
-        return next((s.arrived_at for s in self.presence if s.departed_at is None), None)
+        """When the stretch they are in now began, if that is worth saying: None for someone
+        here from the opening (or its first minutes), or not here."""
+        since = next((s.arrived_at for s in self.presence if s.departed_at is None), None)
+        if since is None or since <= self.meeting.opened_at + LATE_AFTER:
+            return None
+        return since
 
     @property
     def left_at(self) -> dt.datetime | None:

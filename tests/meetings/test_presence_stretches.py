@@ -180,9 +180,7 @@ def test_someone_leaving_at_the_moment_of_a_vote_is_not_counted_at_it(cast):
     apply(meeting, cast, [("victor", "in", 0), ("greta", "in", 0), ("greta", "left", 20)])
     vote = minutes(20)
     assert not quorum_of(meeting, vote).is_quorate
-    assert [h.attendance.name for h in vote_holders_at(meeting, vote).values()] == [
-        "Victor Voter"
-    ]
+    assert [h.attendance.name for h in vote_holders_at(meeting, vote).values()] == ["Victor Voter"]
     just_before = vote - dt.timedelta(seconds=1)
     assert quorum_of(meeting, just_before).is_quorate
 
@@ -352,21 +350,24 @@ def running(cast):
 
 def test_the_console_records_left_and_back_at_typed_times(cast, client_for, running):
     greta = Attendance.objects.get(person=cast.greta)
-    left, back = running.started_at + dt.timedelta(minutes=20), running.started_at + dt.timedelta(
-        minutes=40
+    left, back = (
+        running.started_at + dt.timedelta(minutes=20),
+        running.started_at + dt.timedelta(minutes=40),
     )
     chair = client_for(cast.alice)
     page = chair.get(console_url(running, "live_console")).text
-    assert f'id="roll-left-a{greta.pk}"' in page and f'for="roll-at-a{greta.pk}"' in page
-    out = chair.post(
-        console_url(running), {"attendance": greta.pk, "status": "left", "at": hhmm(left)}, headers=HTMX
-    )
+    assert f'id="roll-move-a{greta.pk}" aria-label="Left: record Greta Globex leaving"' in page
+    assert f'for="roll-at-a{greta.pk}"' in page
+    data = {"attendance": greta.pk, "status": "left", "at": hhmm(left)}
+    out = chair.post(console_url(running), data, headers=HTMX)
     assert out.status_code == 200 and "1 organisation short of quorum" in out.text
-    assert f"Left {hhmm(left)}" in out.text and f'id="roll-back-a{greta.pk}"' in out.text
-    assert "Greta Globex: left " + hhmm(left) in out.headers["HX-Trigger"]
-    again = chair.post(
-        console_url(running), {"attendance": greta.pk, "status": "back", "at": hhmm(back)}, headers=HTMX
+    assert f"Left {hhmm(left)}" in out.text
+    assert f'id="roll-move-a{greta.pk}" aria-label="Back: record Greta Globex coming back"' in (
+        out.text
     )
+    assert "Greta Globex: left " + hhmm(left) in out.headers["HX-Trigger"]
+    data = {"attendance": greta.pk, "status": "back", "at": hhmm(back)}
+    again = chair.post(console_url(running), data, headers=HTMX)
     assert again.status_code == 200 and "Quorate: 2 of 2 required" in again.text
     assert list(greta.stretches.values_list("arrived_at", "departed_at")) == [
         (running.started_at, left),
@@ -458,3 +459,63 @@ def test_the_minute_taker_records_departures(cast, client_for, running):
     )
     assert response.status_code == 302
     assert greta.stretches.get().departed_at is not None
+
+
+# -- Query budgets ------------------------------------------------------------------------------
+
+
+def _comings_and_goings(cast, size):
+    """A running meeting where each voter left and came back twice: 2 voters, or 22."""
+    start = (timezone.now() - dt.timedelta(minutes=50)).replace(second=0, microsecond=0)
+    start -= dt.timedelta(minutes={"small": 0, "big": 1}[size])
+    meeting = started_meeting(cast.board, at=start, actor=cast.alice)
+    people = [cast.victor, cast.greta]
+    for number in range({"small": 0, "big": 20}[size]):
+        person = UserFactory(full_name=f"Rep {size} {number}")
+        SeatFactory(
+            board=cast.board,
+            person=person,
+            organisation=OrganisationFactory(board=cast.board, name=f"Member {size} {number}"),
+            role=Role.VOTING,
+            starts_on=SEATED_FROM,
+        )
+        people.append(person)
+    for attendance in attend(meeting, *people, actor=cast.alice, at=start):
+        for minute in (10, 30):
+            at = start + dt.timedelta(minutes=minute)
+            services.attendance_depart(attendance=attendance, actor=cast.alice, at=at)
+            services.attendance_return(
+                attendance=attendance, actor=cast.alice, at=at + dt.timedelta(minutes=5)
+            )
+    return meeting, Attendance.objects.get(meeting=meeting, person=cast.greta)
+
+
+def _queries(cast, client_for, size, method, name, data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    meeting, greta = _comings_and_goings(cast, size)
+    client = client_for(cast.alice)
+    client.get(reverse("dashboard", args=[cast.board.slug]))
+    path = meeting.get_absolute_url() if name == "meeting_detail" else console_url(meeting, name)
+    data = {key: greta.pk if value == "greta" else value for key, value in data.items()}
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(path, data, headers=HTMX)
+    assert response.status_code == 200, response.text[:300]
+    Meeting.objects.filter(pk=meeting.pk).delete()
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "data"),
+    [
+        pytest.param("get", "live_console", {}, id="console"),
+        pytest.param("get", "live_console", {"piece": "roll"}, id="roll"),
+        pytest.param("get", "meeting_detail", {}, id="record"),
+        pytest.param("post", "console_attendance", {"attendance": "greta", "status": "left"}),
+    ],
+)
+def test_stretches_cost_the_same_queries_for_2_and_22_people(cast, client_for, method, name, data):
+    small = _queries(cast, client_for, "small", method, name, data)
+    big = _queries(cast, client_for, "big", method, name, data)
+    assert small == big, f"{small} queries for 2 people, {big} for 22"
