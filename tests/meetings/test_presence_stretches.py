@@ -519,3 +519,110 @@ def test_stretches_cost_the_same_queries_for_2_and_22_people(cast, client_for, m
     small = _queries(cast, client_for, "small", method, name, data)
     big = _queries(cast, client_for, "big", method, name, data)
     assert small == big, f"{small} queries for 2 people, {big} for 22"
+
+
+# -- Correcting the record ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def closed(cast):
+    """An adjourned meeting (10:00 to 11:30): Victor throughout, Greta out from 10:20 to 10:40."""
+    meeting = started_meeting(cast.board, at=START, actor=cast.alice)
+    apply(
+        meeting,
+        cast,
+        [("victor", "in", 0), ("greta", "in", 0), ("greta", "left", 20), ("greta", "back", 40)],
+    )
+    services.meeting_adjourn(meeting=meeting, actor=cast.alice, at=minutes(90))
+    return Meeting.objects.get(pk=meeting.pk)
+
+
+@pytest.mark.parametrize(
+    ("stretches", "timeline"),
+    [
+        pytest.param(
+            [(0, 20), (40, None), (50, 60)], None, id="overlapping-an-open-stretch-refused"
+        ),
+        pytest.param(
+            [(0, 20), (40, 60)],
+            "Quorate from 10:00 GMT; inquorate from 10:20 GMT; quorate again from 10:40 GMT; "
+            "inquorate from 11:00 GMT",
+            id="change-the-last-departure",
+        ),
+        pytest.param(
+            [(0, 20), (30, 35), (40, None)],
+            "Quorate from 10:00 GMT; inquorate from 10:20 GMT; quorate again from 10:30 GMT; "
+            "inquorate from 10:35 GMT; quorate again from 10:40 GMT",
+            id="add-a-stretch",
+        ),
+        pytest.param([(0, None)], "Quorate from 10:00 GMT", id="remove-the-time-away"),
+        pytest.param([(0, 20), (15, None)], None, id="overlap-refused"),
+        pytest.param([(0, 20), (40, 120)], None, id="after-the-adjournment-refused"),
+        pytest.param([(-10, 20)], None, id="before-the-opening-refused"),
+        pytest.param([(30, 20)], None, id="leaving-before-arriving-refused"),
+        pytest.param([], None, id="no-stretch-refused"),
+    ],
+)
+def test_a_correction_adds_changes_or_removes_stretches(cast, closed, stretches, timeline):
+    from meetings import corrections
+    from meetings.errors import CorrectionRefused
+    from meetings.models import Correction
+
+    greta = Attendance.objects.get(meeting=closed, person=cast.greta)
+    greta.meeting = closed
+    typed = [
+        (None if a is None else minutes(a), None if d is None else minutes(d)) for a, d in stretches
+    ]
+    before = list(greta.stretches.values_list("arrived_at", "departed_at"))
+    if timeline is None:
+        with pytest.raises(CorrectionRefused):
+            corrections.attendance_correct(
+                attendance=greta, actor=cast.alice, reason="Minutes", status="present",
+                stretches=typed,
+            )  # fmt: skip
+        assert list(greta.stretches.values_list("arrived_at", "departed_at")) == before
+        assert not Correction.objects.exists()
+        return
+    correction = corrections.attendance_correct(
+        attendance=greta, actor=cast.alice, reason="As minuted", status="present", stretches=typed
+    )
+    assert correction.reason == "As minuted"
+    assert correction.before["stretches"] == [
+        [a.isoformat(), d and d.isoformat()] for a, d in before
+    ]
+    assert len(correction.after["stretches"]) == len(stretches)
+    entry = AuditEntry.objects.get(action="meeting.correct")
+    assert entry.changes["stretches"] == [
+        correction.before["stretches"],
+        correction.after["stretches"],
+    ]
+    with timezone.override(LONDON):
+        assert meeting_record(Meeting.objects.get(pk=closed.pk)).timeline_text == timeline
+
+
+def test_the_correction_page_adds_a_stretch_with_a_reason(cast, client_for, closed):
+    greta = Attendance.objects.get(meeting=closed, person=cast.greta)
+    page = reverse("meetings:correct_attendance", args=[cast.board.slug, closed.pk, greta.pk])
+    chair = client_for(cast.sam)
+    form = chair.get(page).text
+    for label in ("Stretch 1: arrived at", "Stretch 2: left at", "Remove stretch 2"):
+        assert label in form
+    assert "Another stretch: arrived at" in form
+    data = {
+        "status": "present",
+        "arrived_0": "10:00",
+        "left_0": "10:20",
+        "arrived_1": "10:40",
+        "left_1": "",
+        "arrived_new": "10:25",
+        "left_new": "10:30",
+        "reason": "Greta looked in at 10:25",
+    }
+    review = chair.post(page, data)
+    assert review.status_code == 200 and "10:25 GMT to 10:30 GMT" in review.text
+    assert greta.stretches.count() == 2
+    assert chair.post(page, {**data, "confirm": "1"}).status_code == 302
+    assert greta.stretches.count() == 3
+    shown = client_for(cast.nora).get(closed.get_absolute_url()).text
+    assert "left 10:20 GMT, back 10:25 GMT, left 10:30 GMT, back 10:40 GMT" in shown
+    assert "Greta looked in at 10:25" in shown
