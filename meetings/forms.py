@@ -287,6 +287,19 @@ class AttendanceCorrectionForm(CorrectionForm):
                 )
         self.fields["reason"] = reason
 
+    def stretch_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField, object]]:
+        """(legend, arrived, left, remove or None) per stretch, for a page that groups them."""
+        keys = [str(i) for i in range(self.stretch_count)] + ["new"]
+        return [
+            (
+                self.fields[f"arrived_{key}"].label.split(":")[0],
+                self[f"arrived_{key}"],
+                self[f"left_{key}"],
+                self[f"remove_{key}"] if key != "new" else None,
+            )
+            for key in keys
+        ]
+
     def stretch_times(self) -> tuple[list[tuple], tuple]:
         """The kept rows (arrived, left) as typed, and the added row."""
         data = self.cleaned_data

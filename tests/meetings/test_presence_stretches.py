@@ -605,7 +605,7 @@ def test_the_correction_page_adds_a_stretch_with_a_reason(cast, client_for, clos
     page = reverse("meetings:correct_attendance", args=[cast.board.slug, closed.pk, greta.pk])
     chair = client_for(cast.sam)
     form = chair.get(page).text
-    for label in ("Stretch 1: arrived at", "Stretch 2: left at", "Remove stretch 2"):
+    for label in ("Stretch 1: arrived at", "Stretch 2: left at", "Remove<span"):
         assert label in form
     assert "Another stretch: arrived at" in form
     data = {
