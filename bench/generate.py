@@ -154,7 +154,14 @@ def live_meeting(
     current."""
     from django.utils import timezone
 
-    from meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
+    from meetings.models import (
+        AgendaItem,
+        Attendance,
+        AttendanceStatus,
+        Meeting,
+        MeetingStatus,
+        Presence,
+    )
 
     now = timezone.now().replace(microsecond=0)
     started = now - dt.timedelta(minutes=minutes_ago)
@@ -180,6 +187,8 @@ def live_meeting(
         )
         for person, organisation, role in attendees
     )
+    # Everyone from the opening, one stretch each, as the roll call records them.
+    Presence.objects.bulk_create(Presence(attendance=attendance) for attendance in attendances)
     step = dt.timedelta(minutes=30) / (done + 1)
     agenda = AgendaItem.objects.bulk_create(
         AgendaItem(
@@ -416,7 +425,14 @@ def past_meetings(board, rng, scale: Scale, chair, secretary, voters, organisati
     from django.utils import timezone
 
     from governance.models import Role
-    from meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
+    from meetings.models import (
+        AgendaItem,
+        Attendance,
+        AttendanceStatus,
+        Meeting,
+        MeetingStatus,
+        Presence,
+    )
 
     today = timezone.localdate()
     months = []
@@ -456,6 +472,9 @@ def past_meetings(board, rng, scale: Scale, chair, secretary, voters, organisati
             for index in sorted(rng.sample(range(len(voters)), scale.present))
         ),
         batch_size=BATCH,
+    )
+    Presence.objects.bulk_create(
+        (Presence(attendance=attendance) for attendance in attendances), batch_size=BATCH
     )
     by_meeting: dict[int, list] = {}
     for attendance in attendances:

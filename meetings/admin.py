@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from governance.formatting import when
 from meetings import admin_services, services
 from meetings.errors import DomainError
-from meetings.models import AgendaItem, Attendance, Correction, Meeting, Note
+from meetings.models import AgendaItem, Attendance, Correction, Meeting, Note, Presence
 from meetings.services import ItemDetails
 
 
@@ -97,10 +98,43 @@ class AgendaItemInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and bool(obj and obj.is_scheduled)
 
 
+def _presence_said(attendance: Attendance) -> str:
+    if not attendance.is_present:
+        return "—"
+    stretches = attendance.presence
+    if not stretches:
+        return "no stretch recorded"
+    return "; ".join(
+        f"{when(s.arrived_at, 'time') or 'from the opening'} to "
+        f"{when(s.departed_at, 'time') or 'the end'}"
+        for s in stretches
+    )
+
+
 class AttendanceInline(ReadOnlyInline):
     model = Attendance
-    fields = ["name", "organisation_name", "role", "status", "arrived_at", "departed_at"]
+    fields = ["name", "organisation_name", "role", "status", "in_the_room"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_presence()
+
+    @admin.display(description="In the room")
+    def in_the_room(self, attendance: Attendance) -> str:
+        return _presence_said(attendance)
+
+
+class PresenceInline(ReadOnlyInline):
+    """Stretches are recorded by the console's Left and Back, and corrected on the meeting's
+    "Correct the record" page: here they are read."""
+
+    model = Presence
+    fields = ["arrived_at", "departed_at"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class NoteInline(ReadOnlyInline):
@@ -339,10 +373,18 @@ class AttendanceAdmin(NoBulkDelete, admin.ModelAdmin):
     """Read-only: attendance is taken in the console's roll call (apologies on the meeting
     page) and, once the meeting is adjourned, changed by a correction."""
 
-    list_display = ["name", "meeting", "organisation_name", "role", "status", "arrived_at"]
+    list_display = ["name", "meeting", "organisation_name", "role", "status", "in_the_room"]
     list_filter = ["status", "role", "meeting__board"]
     search_fields = ["person__full_name", "guest_name", "organisation_name", "meeting__title"]
     list_select_related = ["meeting", "person"]
+    inlines = [PresenceInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_presence()
+
+    @admin.display(description="In the room")
+    def in_the_room(self, attendance: Attendance) -> str:
+        return _presence_said(attendance)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -16,9 +16,10 @@ from governance import audit
 from governance.formatting import day, when
 from governance.models import REPRESENTATIVE_ROLES, seats_on
 from governance.text import NAME_INVISIBLE, name_refusal, normalized_text
-from meetings.errors import ApologiesRefused, MeetingNotOpen, NotSeated
-from meetings.locking import TIMED, _locked, _now, _recorded
-from meetings.models import GUEST, Attendance, AttendanceStatus, Meeting
+from meetings.errors import ApologiesRefused, MeetingNotOpen, NotSeated, PresenceRefused
+from meetings.locking import _locked, _recorded
+from meetings.models import GUEST, Attendance, AttendanceStatus, Meeting, Presence
+from meetings.presence import moment_in_meeting, presence_snapshot, stretches_stored
 from meetings.queries import principal_seat
 
 
@@ -87,17 +88,28 @@ def attendance_mark(
             role=seat.role,
             title=seat.title,
         )
-    was_here = attendance.pk is not None and attendance.is_present_at(None)
-    before = audit.snapshot(attendance, fields=TIMED) if attendance.pk else {}
-    attendance.status = status
-    if status == AttendanceStatus.PRESENT:
-        if not was_here:
-            attendance.arrived_at = _now(at) if locked.is_in_progress else None
-            attendance.departed_at = None
+    if attendance.pk is not None:
+        attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
+        before = presence_snapshot(attendance)
     else:
-        # A correction: they were never here, so there is nothing to time.
-        attendance.arrived_at = attendance.departed_at = None
+        before = {}
+    was_present = attendance.is_present
+    attendance.status = status
     attendance.save()
+    if status != AttendanceStatus.PRESENT:
+        # A correction: they were never here, so there is nothing to time.
+        attendance.stretches.all().delete()
+    elif not was_present or not before.get("stretches"):
+        # Marked present during the meeting, they arrive now; before it, from the opening.
+        arrived = (
+            moment_in_meeting(locked, at, name=attendance.name, what="arriving")
+            if locked.is_in_progress
+            else None
+        )
+        Presence.objects.create(attendance=attendance, arrived_at=arrived)
+    elif not any(departed is None for _arrived, departed in stretches_stored(attendance)):
+        # Marked present again after leaving: they are back.
+        _open_stretch(locked, attendance, at)
     _recorded(
         locked,
         actor=actor,
@@ -106,36 +118,90 @@ def attendance_mark(
         summary=f"Marked {attendance.name} {attendance.get_status_display().lower()} "
         f"at “{locked.title}”",
         data={"status": status},
-        changes=audit.changes_between(before, audit.snapshot(attendance, fields=TIMED)),
+        changes=audit.changes_between(before, presence_snapshot(attendance)),
     )
     return attendance
+
+
+def _locked_attendance(attendance: Attendance, *, what: str) -> tuple[Meeting, Attendance]:
+    """The meeting, then the attendance, locked; departures and returns only while it runs."""
+    locked = _locked(attendance.meeting)
+    if not locked.is_in_progress:
+        raise MeetingNotOpen(f"{what} are recorded while the meeting is in progress.")
+    row = Attendance.objects.select_for_update().get(pk=attendance.pk, meeting=locked)
+    row.meeting = locked
+    return locked, row
 
 
 @transaction.atomic
 def attendance_depart(
     *, attendance: Attendance, actor, at: dt.datetime | None = None
 ) -> Attendance:
-    locked = _locked(attendance.meeting)
-    attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
-    if not locked.is_in_progress:
-        raise MeetingNotOpen("Departures are recorded while the meeting is in progress.")
-    if not attendance.is_present_at(None):
-        raise NotSeated(f"{attendance.name} is not recorded as here.")
-    now = _now(at)
-    if attendance.arrived_at and attendance.arrived_at > now:
-        raise NotSeated(f"{attendance.name} cannot leave before arriving.")
-    before = audit.snapshot(attendance, fields=TIMED)
-    attendance.departed_at = now
-    attendance.save(update_fields=["departed_at"])
+    """`attendance` leaves the room at `at` (now by default): their open stretch ends."""
+    locked, attendance = _locked_attendance(attendance, what="Departures")
+    stretches = stretches_stored(attendance)
+    here = [arrived for arrived, departed in stretches if departed is None]
+    if attendance.status != AttendanceStatus.PRESENT or not here:
+        left = max((d for _a, d in stretches if d is not None), default=None)
+        if attendance.status == AttendanceStatus.PRESENT and left is not None:
+            raise PresenceRefused(f"{attendance.name} already left at {when(left, 'time')}.")
+        raise PresenceRefused(f"{attendance.name} is not recorded as here.")
+    now = moment_in_meeting(locked, at, name=attendance.name, what="leaving")
+    arrived = here[0]
+    if arrived is not None and now < arrived:
+        raise PresenceRefused(
+            f"{attendance.name} came in at {when(arrived, 'time')}; give a departure from then on."
+        )
+    before = presence_snapshot(attendance)
+    Presence.objects.filter(attendance=attendance, departed_at__isnull=True).update(departed_at=now)
     _recorded(
         locked,
         actor=actor,
         action="attendance.depart",
         target=attendance,
         summary=f"Recorded {attendance.name} leaving “{locked.title}” at {when(now, 'time')}",
-        changes=audit.changes_between(before, audit.snapshot(attendance, fields=TIMED)),
+        changes=audit.changes_between(before, presence_snapshot(attendance)),
     )
     return attendance
+
+
+@transaction.atomic
+def attendance_return(
+    *, attendance: Attendance, actor, at: dt.datetime | None = None
+) -> Attendance:
+    """`attendance`, who left, is back at `at` (now by default): a new stretch opens."""
+    locked, attendance = _locked_attendance(attendance, what="Returns")
+    if attendance.status != AttendanceStatus.PRESENT:
+        raise PresenceRefused(f"{attendance.name} was not here; mark them present instead.")
+    before = presence_snapshot(attendance)
+    now = _open_stretch(locked, attendance, at)
+    _recorded(
+        locked,
+        actor=actor,
+        action="attendance.return",
+        target=attendance,
+        summary=f"Recorded {attendance.name} back at “{locked.title}” at {when(now, 'time')}",
+        changes=audit.changes_between(before, presence_snapshot(attendance)),
+    )
+    return attendance
+
+
+def _open_stretch(locked: Meeting, attendance: Attendance, at: dt.datetime | None):
+    """A new stretch from `at`, for someone who left; refused while they are here, or for a
+    time before they left. Called under the meeting's and the attendance's locks."""
+    if not locked.is_in_progress:
+        raise MeetingNotOpen("Returns are recorded while the meeting is in progress.")
+    stretches = stretches_stored(attendance)
+    if any(departed is None for _arrived, departed in stretches):
+        raise PresenceRefused(f"{attendance.name} is already here.")
+    now = moment_in_meeting(locked, at, name=attendance.name, what="back")
+    left = max((d for _a, d in stretches if d is not None), default=None)
+    if left is not None and now < left:
+        raise PresenceRefused(
+            f"{attendance.name} left at {when(left, 'time')}; give a return from then on."
+        )
+    Presence.objects.create(attendance=attendance, arrived_at=now)
+    return now
 
 
 @transaction.atomic
@@ -168,7 +234,14 @@ def attendance_add_guest(
         organisation_name=organisation_name,
         role=GUEST,
         status=AttendanceStatus.PRESENT,
-        arrived_at=_now(at) if locked.is_in_progress else None,
+    )
+    Presence.objects.create(
+        attendance=attendance,
+        arrived_at=(
+            moment_in_meeting(locked, at, name=name, what="arriving")
+            if locked.is_in_progress
+            else None
+        ),
     )
     _recorded(
         locked,

@@ -119,24 +119,29 @@ def correct_attendance(
 ) -> HttpResponse:
     board, standing, meeting = _correcting(request, board_slug, meeting_id)
     attendance = get_object_or_404(
-        Attendance.objects.select_related("person"), pk=attendance_id, meeting=meeting
+        Attendance.objects.select_related("person").with_presence(),
+        pk=attendance_id,
+        meeting=meeting,
     )
     attendance.meeting = meeting
-    initial = {
-        "status": attendance.status,
-        "arrived": _local_time(attendance.arrived_at),
-        "left": _local_time(attendance.departed_at),
-    }
+    stretches = attendance.presence if attendance.is_present else []
+    initial = {"status": attendance.status}
+    for index, stretch in enumerate(stretches):
+        initial[f"arrived_{index}"] = _local_time(stretch.arrived_at)
+        initial[f"left_{index}"] = _local_time(stretch.departed_at)
     form = AttendanceCorrectionForm(
-        request.POST if request.method == "POST" else None, initial=initial
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        stretch_count=len(stretches),
     )
 
     def values(data: dict) -> dict:
-        return {
-            "status": data["status"],
-            "arrived_at": _moment(meeting, data["arrived"]),
-            "departed_at": _moment(meeting, data["left"]),
-        }
+        kept, added = form.stretch_times()
+        typed = [(_moment(meeting, a), _moment(meeting, d)) for a, d in kept]
+        if any(added) or form.stretch_count == 0:
+            # An empty added row counts only for someone with no stretch: the whole meeting.
+            typed.append((_moment(meeting, added[0]), _moment(meeting, added[1])))
+        return {"status": data["status"], "stretches": typed}
 
     return _two_steps(
         request,

@@ -2,8 +2,8 @@
 
 The chair or a secretary states what changes and why; the correction is kept as a row (each
 field before and after, who, when, the reason), audited, and shown on the meeting page beside
-what it changed. Quorum and the timeline are read from the attendance rows, so correcting an
-arrival or a departure recomputes them.
+what it changed. Quorum and the timeline are read from the attendance rows and their stretches,
+so correcting an arrival, a departure or a time away recomputes them.
 """
 
 from __future__ import annotations
@@ -30,14 +30,21 @@ from meetings.models import (
     CorrectionKind,
     Meeting,
     Note,
+    Presence,
+)
+from meetings.presence import (
+    Stretch,
+    minute,
+    presence_snapshot,
+    stretches_refusal,
+    stretches_stored,
 )
 
 REASON_MAX = 500
 
 FIELD_LABELS = {
     "status": "Attendance",
-    "arrived_at": "Arrived",
-    "departed_at": "Left",
+    "stretches": "In the room",
     "text": "Statement",
     "speaker_id": "Speaker",
     "title": "Title",
@@ -93,24 +100,36 @@ def change_lines(
 def _said(field: str, value: Any, names: dict[int, str]) -> str:
     if field == "status":
         return AttendanceStatus(value).label if value in AttendanceStatus.values else str(value)
-    if field == "arrived_at":
-        return when(dt.datetime.fromisoformat(value), "time") if value else "from the start"
-    if field == "departed_at":
-        return when(dt.datetime.fromisoformat(value), "time") if value else "stayed to the end"
+    if field == "stretches":
+        return stretches_said(value or [])
     if field == "speaker_id":
         return names.get(value, "someone no longer recorded") if value else "no speaker"
     return value if value else "(empty)"
 
 
-def _minute(value: dt.datetime) -> dt.datetime:
-    return value.replace(second=0, microsecond=0)
+def stretches_said(stretches: list) -> str:
+    """'from the opening to 10:20 BST; 10:40 BST to the end', in the reader's zone."""
+    if not stretches:
+        return "not in the room"
+
+    def said(value, empty: str) -> str:
+        if value is None:
+            return empty
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        return when(value, "time")
+
+    return "; ".join(
+        f"{said(arrived, 'from the opening')} to {said(departed, 'the end')}"
+        for arrived, departed in stretches
+    )
 
 
-def _kept(typed: dt.datetime | None, recorded: dt.datetime | None) -> dt.datetime | None:
+def _kept(typed: dt.datetime | None, recorded: list[dt.datetime]) -> dt.datetime | None:
     """A time typed as the record shows it (to the minute) keeps the record's seconds."""
-    if typed and recorded and _minute(typed) == _minute(recorded):
-        return recorded
-    return typed
+    if typed is None:
+        return None
+    return next((moment for moment in recorded if minute(moment) == minute(typed)), typed)
 
 
 def _attendance_values(
@@ -118,24 +137,24 @@ def _attendance_values(
     meeting: Meeting,
     *,
     status: str,
-    arrived_at: dt.datetime | None,
-    departed_at: dt.datetime | None,
+    stretches: list[Stretch],
 ) -> dict[str, Any]:
     if status not in AttendanceStatus.values:
         raise CorrectionRefused("Choose present, apologies or absent.")
     if status != AttendanceStatus.PRESENT:
-        return {"status": status, "arrived_at": None, "departed_at": None}
+        return {"status": status, "stretches": []}
     # Times are given to the minute; the meeting's own are kept to the second.
-    opened, closed = _minute(meeting.started_at), _minute(meeting.adjourned_at)
-    span = f"{when(meeting.started_at, 'time')} to {when(meeting.adjourned_at, 'time')}"
-    for moment, what in ((arrived_at, "arrival"), (departed_at, "departure")):
-        if moment is not None and not opened <= _minute(moment) <= closed:
-            raise CorrectionRefused(f"The meeting ran from {span}; give a {what} within it.")
-    arrived_at = _kept(arrived_at, attendance.arrived_at)
-    departed_at = _kept(departed_at, attendance.departed_at)
-    if arrived_at and departed_at and departed_at < arrived_at:
-        raise CorrectionRefused(f"{attendance.name} cannot leave before arriving.")
-    return {"status": status, "arrived_at": arrived_at, "departed_at": departed_at}
+    recorded = [m for pair in stretches_stored(attendance) for m in pair if m is not None]
+    kept = [(_kept(arrived, recorded), _kept(left, recorded)) for arrived, left in stretches]
+    # Kept as the database keeps them (UTC), so an unchanged stretch compares equal.
+    kept = [tuple(m.astimezone(dt.UTC) if m else None for m in pair) for pair in kept]
+    kept.sort(key=lambda s: (s[0] is not None, s[0] or meeting.started_at))
+    refusal = stretches_refusal(
+        attendance.name, kept, opened=meeting.started_at, closed=meeting.adjourned_at
+    )
+    if refusal:
+        raise CorrectionRefused(refusal)
+    return {"status": status, "stretches": kept}
 
 
 def _note_values(note: Note, meeting: Meeting, *, text: str, speaker: Attendance | None):
@@ -157,7 +176,10 @@ def _item_values(item: AgendaItem, meeting: Meeting, *, title: str, summary: str
 
 
 def _proposed(kind: str, target: models.Model, values: dict[str, Any]) -> Proposed:
-    before = audit.snapshot(target, fields=list(values))
+    if kind == CorrectionKind.ATTENDANCE:
+        before = presence_snapshot(target)
+    else:
+        before = audit.snapshot(target, fields=list(values))
     after = {name: audit.plain(value) for name, value in values.items()}
     changes = audit.changes_between(before, after)
     if not changes:
@@ -174,17 +196,11 @@ def _closed_meeting_of(meeting: Meeting) -> None:
 
 
 def attendance_correction_proposed(
-    *,
-    attendance: Attendance,
-    status: str,
-    arrived_at: dt.datetime | None,
-    departed_at: dt.datetime | None,
+    *, attendance: Attendance, status: str, stretches: list[Stretch]
 ) -> Proposed:
     meeting = attendance.meeting
     _closed_meeting_of(meeting)
-    values = _attendance_values(
-        attendance, meeting, status=status, arrived_at=arrived_at, departed_at=departed_at
-    )
+    values = _attendance_values(attendance, meeting, status=status, stretches=stretches)
     return _proposed(CorrectionKind.ATTENDANCE, attendance, values)
 
 
@@ -227,9 +243,18 @@ def _correct(
         raise CorrectionRefused("Only the meeting's chair or a secretary corrects the record.")
     row = type(target).objects.select_for_update().get(pk=target.pk)
     proposed = _proposed(kind, row, values_of(row, locked))
-    for name, value in proposed.values.items():
+    values = dict(proposed.values)
+    stretches = values.pop("stretches", None)
+    for name, value in values.items():
         setattr(row, name, value)
-    fields = list(proposed.values)
+    fields = list(values)
+    if stretches is not None:
+        # The stretches are replaced as a whole: the correction keeps them before and after.
+        row.stretches.all().delete()
+        Presence.objects.bulk_create(
+            Presence(attendance=row, arrived_at=arrived, departed_at=departed)
+            for arrived, departed in stretches
+        )
     if kind == CorrectionKind.ITEM and "summary" in proposed.changes:
         row.summary_version = F("summary_version") + 1
         row.summary_updated_by = actor
@@ -264,16 +289,16 @@ def attendance_correct(
     actor,
     reason: str,
     status: str,
-    arrived_at: dt.datetime | None,
-    departed_at: dt.datetime | None,
+    stretches: list[Stretch],
 ) -> Correction:
-    """Correct who was there and when: quorum and its timeline follow from the row."""
+    """Correct who was there and when: `stretches` is the whole list as it should read (a
+    stretch added, changed or removed); quorum and its timeline follow from them."""
     return _correct(
         meeting=attendance.meeting,
         target=attendance,
         kind=CorrectionKind.ATTENDANCE,
         values_of=lambda row, meeting: _attendance_values(
-            row, meeting, status=status, arrived_at=arrived_at, departed_at=departed_at
+            row, meeting, status=status, stretches=stretches
         ),
         actor=actor,
         reason=reason,

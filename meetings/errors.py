@@ -35,6 +35,11 @@ class NotSeated(DomainError):
     pass
 
 
+class PresenceRefused(NotSeated):
+    """A departure or a return that cannot be recorded as asked (not here, a time outside the
+    meeting, before the last departure)."""
+
+
 class EmptyNote(DomainError):
     pass
 

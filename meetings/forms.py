@@ -47,11 +47,13 @@ class SummaryForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    STATUS_CHOICES = [*AttendanceStatus.choices, ("left", "Left")]
+    STATUS_CHOICES = [*AttendanceStatus.choices, ("left", "Left"), ("back", "Back")]
 
     person = forms.IntegerField(required=False, min_value=1)
     attendance = forms.IntegerField(required=False, min_value=1)
     status = forms.ChoiceField(choices=STATUS_CHOICES)
+    # When they left or came back, in the viewer's zone; empty is now.
+    at = forms.TimeField(required=False, input_formats=["%H:%M", "%H:%M:%S"])
 
     def clean(self):
         cleaned = super().clean()
@@ -256,21 +258,57 @@ class CorrectionForm(forms.Form):
 
 
 class AttendanceCorrectionForm(CorrectionForm):
-    status = forms.ChoiceField(label="Attendance", choices=AttendanceStatus.choices)
-    arrived = forms.TimeField(
-        label="Arrived at",
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="Empty: there from the start.",
-    )
-    left = forms.TimeField(
-        label="Left at",
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="Empty: stayed to the end.",
-    )
+    """Status, then each stretch in the room (arrived, left, or removed), and a row to add one."""
 
-    field_order = ["status", "arrived", "left", "reason"]
+    status = forms.ChoiceField(label="Attendance", choices=AttendanceStatus.choices)
+
+    def __init__(self, *args, stretch_count: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stretch_count = stretch_count
+        reason = self.fields.pop("reason")
+        rows = [(str(i), f"Stretch {i + 1}") for i in range(stretch_count)]
+        rows.append(("new", "Another stretch" if stretch_count else "In the room"))
+        for key, title in rows:
+            self.fields[f"arrived_{key}"] = forms.TimeField(
+                label=f"{title}: arrived at",
+                required=False,
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                help_text="Empty: from the opening.",
+            )
+            self.fields[f"left_{key}"] = forms.TimeField(
+                label=f"{title}: left at",
+                required=False,
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                help_text="Empty: to the end.",
+            )
+            if key != "new":
+                self.fields[f"remove_{key}"] = forms.BooleanField(
+                    label=f"Remove stretch {int(key) + 1}", required=False
+                )
+        self.fields["reason"] = reason
+
+    def stretch_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField, object]]:
+        """(legend, arrived, left, remove or None) per stretch, for a page that groups them."""
+        keys = [str(i) for i in range(self.stretch_count)] + ["new"]
+        return [
+            (
+                self.fields[f"arrived_{key}"].label.split(":")[0],
+                self[f"arrived_{key}"],
+                self[f"left_{key}"],
+                self[f"remove_{key}"] if key != "new" else None,
+            )
+            for key in keys
+        ]
+
+    def stretch_times(self) -> tuple[list[tuple], tuple]:
+        """The kept rows (arrived, left) as typed, and the added row."""
+        data = self.cleaned_data
+        kept = [
+            (data.get(f"arrived_{i}"), data.get(f"left_{i}"))
+            for i in range(self.stretch_count)
+            if not data.get(f"remove_{i}")
+        ]
+        return kept, (data.get("arrived_new"), data.get("left_new"))
 
 
 class NoteCorrectionForm(CorrectionForm):

@@ -16,9 +16,6 @@ from governance import audit
 from meetings.errors import RecordClosed
 from meetings.models import Meeting
 
-# What the audit log keeps, before and after, of an attendance the roll call changes.
-TIMED = ["status", "arrived_at", "departed_at"]
-
 
 def _now(at: dt.datetime | None) -> dt.datetime:
     return at or timezone.now()

@@ -371,14 +371,20 @@ LATE_AFTER = dt.timedelta(minutes=5)
 
 class AttendanceQuerySet(models.QuerySet["Attendance"]):
     def present(self) -> AttendanceQuerySet:
-        return self.filter(status=AttendanceStatus.PRESENT)
+        """Those marked present, with their stretches (one query more, however many): whoever
+        asks who was present asks when."""
+        return self.filter(status=AttendanceStatus.PRESENT).with_presence()
+
+    def with_presence(self) -> AttendanceQuerySet:
+        return self.prefetch_related("stretches")
 
 
 class Attendance(models.Model):
     """One person at one meeting, with the organisation and role they sat for on its date.
 
     The snapshot is taken when attendance is first recorded, so the record reads the same after
-    seats change. `arrived_at` empty means from the start; `departed_at` empty means to the end.
+    seats change. When they were in the room is in their stretches (`Presence`): someone marked
+    present has at least one; leaving and coming back makes another.
     """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
@@ -416,8 +422,6 @@ class Attendance(models.Model):
     status = models.CharField(
         max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT
     )
-    arrived_at = models.DateTimeField(null=True, blank=True)
-    departed_at = models.DateTimeField(null=True, blank=True)
 
     objects = AttendanceQuerySet.as_manager()
 
@@ -437,15 +441,8 @@ class Attendance(models.Model):
                 violation_error_message="Choose a person or give a guest's name.",
             ),
             models.CheckConstraint(
-                condition=Q(departed_at__isnull=True)
-                | Q(arrived_at__isnull=True)
-                | Q(departed_at__gte=models.F("arrived_at")),
-                name="attendance_departs_after_arrival",
-                violation_error_message="Nobody leaves before they arrive.",
-            ),
-            # A voting member may sit in their own right (a director of a board that votes by
-            # person); an alternate always stands in for an organisation's representative.
-            models.CheckConstraint(
+                # A voting member may sit in their own right (a director of a board that votes
+                # by person); an alternate always stands in for an organisation's representative.
                 condition=~Q(role=Role.ALTERNATE) | Q(organisation__isnull=False),
                 name="attendance_alternate_sits_for_organisation",
             ),
@@ -491,16 +488,111 @@ class Attendance(models.Model):
         return self.title or self.get_role_display()
 
     @property
+    def presence(self) -> list[Presence]:
+        """Their stretches in the room, earliest first: from a prefetch when the caller made one
+        (`Attendance.objects.present()`, `meeting_record`), else one query."""
+        if self.pk is None:
+            # Someone expected, not yet recorded: there from the opening to the end.
+            return [Presence(arrived_at=None, departed_at=None)]
+        return list(self.stretches.all())
+
+    @property
     def arrived_late(self) -> bool:
         """Minutes name an arrival time only for someone who came once the meeting was under way."""
-        return self.arrived_at is not None and self.arrived_at > self.meeting.opened_at + LATE_AFTER
+        stretches = self.presence
+        first = stretches[0].arrived_at if stretches else None
+        return first is not None and first > self.meeting.opened_at + LATE_AFTER
 
     def is_present_at(self, at: dt.datetime | None) -> bool:
-        """Present at `at`; None asks about now (arrived and not yet gone)."""
+        """Present at `at`; None asks about now (in a stretch not yet ended)."""
         if not self.is_present:
             return False
         if at is None:
-            return self.departed_at is None
+            return any(stretch.departed_at is None for stretch in self.presence)
+        return any(stretch.covers(at) for stretch in self.presence)
+
+    @property
+    def is_here(self) -> bool:
+        return self.is_present_at(None)
+
+    @property
+    def here_since(self) -> dt.datetime | None:
+        """When the stretch they are in now began, if that is worth saying: None for someone
+        here from the opening (or its first minutes), or not here."""
+        since = next((s.arrived_at for s in self.presence if s.departed_at is None), None)
+        if since is None or since <= self.meeting.opened_at + LATE_AFTER:
+            return None
+        return since
+
+    @property
+    def left_at(self) -> dt.datetime | None:
+        """When they last left, if they are not here now."""
+        stretches = self.presence
+        if not self.is_present or not stretches or stretches[-1].departed_at is None:
+            return None
+        return stretches[-1].departed_at
+
+    @property
+    def movements(self) -> list[tuple[str, dt.datetime]]:
+        """What the record says of their comings and goings, in order: ("from", 16:12) for a
+        late arrival, then ("left", 10:20), ("back", 10:40) ... A departure at the adjournment
+        is staying to the end, and is not said."""
+        if not self.is_present:
+            return []
+        words: list[tuple[str, dt.datetime]] = []
+        end = self.meeting.adjourned_at
+        for index, stretch in enumerate(self.presence):
+            if index == 0:
+                if self.arrived_late:
+                    words.append(("from", stretch.arrived_at))
+            elif stretch.arrived_at is not None:
+                words.append(("back", stretch.arrived_at))
+            if stretch.departed_at is not None and (end is None or stretch.departed_at < end):
+                words.append(("left", stretch.departed_at))
+        return words
+
+
+class Presence(models.Model):
+    """One stretch of an attendee in the room: from `arrived_at` (empty: from the opening) to
+    `departed_at` (empty: still here, or to the end). Leaving and coming back is two stretches;
+    quorum at any moment counts whoever has a stretch covering it."""
+
+    attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="stretches")
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    departed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = [models.F("arrived_at").asc(nulls_first=True), "pk"]
+        verbose_name = "stretch of presence"
+        verbose_name_plural = "stretches of presence"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(departed_at__isnull=True)
+                | Q(arrived_at__isnull=True)
+                | Q(departed_at__gte=models.F("arrived_at")),
+                name="presence_departs_after_arrival",
+                violation_error_message="Nobody leaves before they arrive.",
+            ),
+            # Backstops for a repeated "Back" or a second "from the opening": the services
+            # refuse both in words, under the meeting's lock.
+            models.UniqueConstraint(
+                fields=["attendance"],
+                condition=Q(departed_at__isnull=True),
+                name="presence_one_open_stretch",
+                violation_error_message="They are already recorded as here.",
+            ),
+            models.UniqueConstraint(
+                fields=["attendance"],
+                condition=Q(arrived_at__isnull=True),
+                name="presence_one_stretch_from_opening",
+                violation_error_message="Only one stretch starts at the opening.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.arrived_at or 'opening'} – {self.departed_at or 'end'}"
+
+    def covers(self, at: dt.datetime) -> bool:
         arrived = self.arrived_at is None or self.arrived_at <= at
         still_here = self.departed_at is None or self.departed_at > at
         return arrived and still_here

@@ -7,7 +7,7 @@ motions and votes of a later issue ask them at the moment of each decision.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -247,8 +247,8 @@ def quorum_timeline(
 ) -> list[QuorumChange]:
     """When quorum was gained and lost: the state at the opening, then each change.
 
-    Empty for a meeting that has not started. Arrivals and departures are the only moments the
-    answer can change, so only those are evaluated.
+    Empty for a meeting that has not started. Arrivals and departures (every stretch's ends)
+    are the only moments the answer can change, so only those are evaluated.
     """
     if meeting.is_scheduled:
         return []
@@ -258,13 +258,7 @@ def quorum_timeline(
         attendances = list(attendances)
     if required is None:
         required = quorum_required_for(meeting)
-    opened = meeting.opened_at
-    end = meeting.adjourned_at
-    moments = {opened}
-    for attendance in attendances:
-        for moment in (attendance.arrived_at, attendance.departed_at):
-            if moment is not None and moment > opened and (end is None or moment <= end):
-                moments.add(moment)
+    moments = _presence_moments(meeting, attendances)
     if meeting.board.proxies_count_for_quorum:
         proxies = proxies_of(meeting) if proxies is None else list(proxies)
         moments |= proxy_moments(meeting, proxies)
@@ -278,24 +272,38 @@ def quorum_timeline(
     return changes
 
 
-def describe_quorum_timeline(changes: list[QuorumChange]) -> str:
-    """'Quorate from 16:00 BST', 'Quorate from 16:12 BST to 17:20 BST', in the viewer's zone."""
+def describe_quorum_timeline(
+    changes: list[QuorumChange],
+    *,
+    clock: Callable[[dt.datetime], str] | None = None,
+    until: dt.datetime | None = None,
+) -> str:
+    """'Quorate from 16:00 BST', 'Quorate from 10:00; inquorate from 10:20; quorate again from
+    10:40', in the viewer's zone (or by `clock`); 'Never quorate'. A meeting that opened without
+    quorum starts its story when quorum came. With `until` (the adjournment), a quorate end
+    says "to" it."""
     from governance.formatting import when
+
+    if clock is None:
+
+        def clock(moment: dt.datetime) -> str:
+            return when(moment, "time")
 
     if not changes:
         return ""
-    periods = []
-    for index, change in enumerate(changes):
-        if not change.is_quorate:
-            continue
-        following = changes[index + 1] if index + 1 < len(changes) else None
-        text = f"from {when(change.at, 'time')}"
-        if following is not None:
-            text += f" to {when(following.at, 'time')}"
-        periods.append(text)
-    if not periods:
+    first = next((i for i, change in enumerate(changes) if change.is_quorate), None)
+    if first is None:
         return "Never quorate"
-    return "Quorate " + ", then ".join(periods)
+    parts = []
+    for index, change in enumerate(changes[first:]):
+        word = "quorate again" if index else "quorate"
+        if not change.is_quorate:
+            word = "inquorate"
+        parts.append(f"{word} from {clock(change.at)}")
+    if until is not None and changes[-1].is_quorate:
+        parts[-1] += f" to {clock(until)}"
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:]
 
 
 # -- The record --------------------------------------------------------------------------------
@@ -425,11 +433,12 @@ def vote_words(attendance: Attendance, held: list[str]) -> str:
 
 
 def meeting_record(meeting: Meeting, *, with_notes: bool = True) -> MeetingRecord:
-    """The agenda (with its notes) and the attendance, in three queries whatever the size."""
+    """The agenda (with its notes) and the attendance with its stretches, in four queries
+    whatever the size."""
     attendances = list(
-        meeting.attendances.select_related("person", "organisation").order_by(
-            "organisation_name", "role", "person__full_name", "guest_name", "pk"
-        )
+        meeting.attendances.select_related("person", "organisation")
+        .with_presence()
+        .order_by("organisation_name", "role", "person__full_name", "guest_name", "pk")
     )
     by_id = {attendance.pk: attendance for attendance in attendances}
     items = meeting.items.in_order().select_related("presenter", "summary_updated_by")
@@ -485,11 +494,11 @@ class RollEntry:
 
     @property
     def has_left(self) -> bool:
-        return bool(self.attendance and self.attendance.departed_at)
+        return bool(self.attendance and self.attendance.left_at)
 
     @property
     def is_here(self) -> bool:
-        return self.is_present and not self.has_left
+        return bool(self.attendance and self.attendance.is_here)
 
 
 @dataclass
@@ -999,9 +1008,10 @@ def _presence_moments(meeting: Meeting, attendances: Iterable[Attendance]) -> se
     opened, end = meeting.opened_at, meeting.adjourned_at
     moments = {opened}
     for attendance in attendances:
-        for moment in (attendance.arrived_at, attendance.departed_at):
-            if moment is not None and moment > opened and (end is None or moment <= end):
-                moments.add(moment)
+        for stretch in attendance.presence if attendance.is_present else ():
+            for moment in (stretch.arrived_at, stretch.departed_at):
+                if moment is not None and moment > opened and (end is None or moment <= end):
+                    moments.add(moment)
     return moments
 
 

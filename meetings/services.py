@@ -26,6 +26,7 @@ from meetings.attendance import (  # noqa: F401
     attendance_add_guest,
     attendance_depart,
     attendance_mark,
+    attendance_return,
 )
 from meetings.errors import (
     EmptyNote,

@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance.access import acting_standing, get_board_for
+from governance.formatting import when
 from governance.models import Board, Seat, Standing, User
 from meetings import live_pass, registry, services
 from meetings.access import can_plan, can_record, get_meeting_for, require_recorder
@@ -449,36 +450,65 @@ def console_attendance(request: HttpRequest, board_slug: str, meeting_id: int) -
     if not form.is_valid():
         return _console_error(request, board_slug, meeting_id, "roll", "roll", _first_error(form))
     status = form.cleaned_data["status"]
+    at = _typed_moment(meeting, form.cleaned_data["at"])
     try:
         if form.cleaned_data["attendance"]:
             attendance = get_object_or_404(
                 Attendance, pk=form.cleaned_data["attendance"], meeting=meeting
             )
             if status == "left":
-                attendance = services.attendance_depart(attendance=attendance, actor=request.user)
+                attendance = services.attendance_depart(
+                    attendance=attendance, actor=request.user, at=at
+                )
+            elif status == "back" or (status == "present" and not attendance.person_id):
+                attendance = services.attendance_return(
+                    attendance=attendance, actor=request.user, at=at
+                )
             elif attendance.person_id:
                 attendance = services.attendance_mark(
-                    meeting=meeting, person=attendance.person, status=status, actor=request.user
+                    meeting=meeting,
+                    person=attendance.person,
+                    status=status,
+                    actor=request.user,
+                    at=at,
                 )
             else:
                 raise DomainError("A guest is recorded present; record them leaving instead.")
         else:
-            if status == "left":
-                raise DomainError("Only someone recorded as here can leave.")
+            if status in ("left", "back"):
+                raise DomainError("Mark them present first.")
             # Only people who have sat on this board: anyone else is not this board's to name.
             person = get_object_or_404(
                 User.objects.filter(pk__in=Seat.objects.filter(board=board).values("person")),
                 pk=form.cleaned_data["person"],
             )
             attendance = services.attendance_mark(
-                meeting=meeting, person=person, status=status, actor=request.user
+                meeting=meeting, person=person, status=status, actor=request.user, at=at
             )
     except DomainError as error:
         return _console_error(request, board_slug, meeting_id, "roll", "roll", error)
-    verb = "left" if status == "left" else attendance.get_status_display().lower()
+    if status in ("left", "back"):
+        stretches = list(attendance.stretches.all())
+        moment = stretches[-1].departed_at if status == "left" else stretches[-1].arrived_at
+        verb = f"{status} {when(moment, 'time')}"
+    else:
+        verb = attendance.get_status_display().lower()
     return _console_response(
         request, board_slug, meeting_id, "roll", saved=f"{attendance.name}: {verb}"
     )
+
+
+def _typed_moment(meeting: Meeting, value: dt.time | None) -> dt.datetime | None:
+    """A time of day typed in the roll call, in the viewer's zone: today, or yesterday for a
+    meeting that ran past midnight and a time before it. None (nothing typed) is now."""
+    if value is None:
+        return None
+    now = timezone.localtime()
+    moment = dt.datetime.combine(now.date(), value, now.tzinfo)
+    earlier = moment - dt.timedelta(days=1)
+    if moment > now and meeting.started_at and earlier >= meeting.started_at:
+        return earlier
+    return moment
 
 
 @require_POST

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from governance.models import Organisation, Role
 from meetings.models import GUEST, AgendaItem, Attendance, Meeting, Note
-from meetings.queries import MeetingRecord, meeting_record
+from meetings.queries import MeetingRecord, describe_quorum_timeline, meeting_record
 from minutes.disclosure import mark_for
 
 # Sections other apps add to the minutes (actions, motions): each takes the record and an item
@@ -150,14 +150,8 @@ def _person(attendance: Attendance, *, with_role: bool = True) -> str:
         words.append(ROLE_WORDS[attendance.role])
     if not with_role and getattr(attendance, "vote_words", ""):
         words.append(attendance.vote_words)
-    if attendance.arrived_late:
-        words.append(f"from {clock(attendance.arrived_at, attendance.meeting)}")
-    if (
-        attendance.departed_at
-        and attendance.meeting.adjourned_at
-        and (attendance.departed_at < attendance.meeting.adjourned_at)
-    ):
-        words.append(f"left {clock(attendance.departed_at, attendance.meeting)}")
+    # "from 16:12", "left 10:20", "back 10:40": each stretch's ends, as the record says them.
+    words += [f"{word} {clock(at, attendance.meeting)}" for word, at in attendance.movements]
     words = [word for word in words if word]
     suffix = f" ({', '.join(words)})" if words else ""
     title = f", {attendance.place}" if attendance.reads_with_title else ""
@@ -206,18 +200,12 @@ def quorum_section(record: MeetingRecord) -> list[str]:
     if record.timeline:
         present = max(change.quorum.present for change in record.timeline)
         line += f"; at most {present} present."
-        periods = []
-        for index, change in enumerate(record.timeline):
-            if not change.is_quorate:
-                continue
-            following = record.timeline[index + 1] if index + 1 < len(record.timeline) else None
-            text = f"from {clock(change.at, meeting)}"
-            if following is not None:
-                text += f" to {clock(following.at, meeting)}"
-            elif meeting.adjourned_at:
-                text += f" to {clock(meeting.adjourned_at, meeting)}"
-            periods.append(text)
-        line += " " + ("Quorate " + ", then ".join(periods) + "." if periods else "Never quorate.")
+        text = describe_quorum_timeline(
+            record.timeline,
+            clock=lambda moment: clock(moment, meeting),
+            until=meeting.adjourned_at,
+        )
+        line += f" {text}."
     else:
         line += "."
     return [line, ""]

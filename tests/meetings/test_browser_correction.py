@@ -54,7 +54,7 @@ def test_chair_corrects_a_departure_and_the_record_shows_it(cast, new_page, live
     expect(
         page.get_by_role("heading", name="Correct the attendance of Greta Globex")
     ).to_be_visible()
-    page.get_by_label("Left at").fill(hhmm(left))
+    page.get_by_label("Stretch 1: left at").fill(hhmm(left))
     page.get_by_label("Why is the record corrected?").fill(
         f"Greta left at {hhmm(left)}, not at the end"
     )
@@ -63,8 +63,8 @@ def test_chair_corrects_a_departure_and_the_record_shows_it(cast, new_page, live
 
     expect(page.get_by_role("heading", name="Confirm the correction")).to_be_visible()
     changes = page.locator(".correction-changes")
-    expect(changes).to_contain_text("stayed to the end")
-    expect(changes).to_contain_text(hhmm(left))
+    expect(changes).to_contain_text(f"{hhmm(start)} GMT to the end")
+    expect(changes).to_contain_text(f"{hhmm(start)} GMT to {hhmm(left)} GMT")
     assert not Correction.objects.exists()
     shoot(page, "correction-confirm")
     page.get_by_role("button", name="Correct the record").click()
@@ -74,18 +74,18 @@ def test_chair_corrects_a_departure_and_the_record_shows_it(cast, new_page, live
         f"by Alice Chair: Greta left at {hhmm(left)}, not at the end"
     )
     expect(page.locator("#record-status")).to_contain_text(
-        f"Quorate from {hhmm(start)} GMT to {hhmm(left)} GMT"
+        f"Quorate from {hhmm(start)} GMT; inquorate from {hhmm(left)} GMT"
     )
-    expect(page.locator("#corrections")).to_contain_text("Left:")
+    expect(page.locator("#corrections")).to_contain_text("In the room:")
     shoot(page, "corrected-meeting")
     page.set_viewport_size(PHONE)
     shoot(page, "corrected-meeting-phone")
 
     greta = Attendance.objects.get(meeting=meeting, person=cast.greta)
-    assert greta.departed_at == left
+    assert greta.left_at == left
     entry = AuditEntry.objects.get(action="meeting.correct")
-    assert entry.changes["departed_at"][0] is None
-    assert dt.datetime.fromisoformat(entry.changes["departed_at"][1]) == left
+    assert entry.changes["stretches"][0] == [[start.isoformat(), None]]
+    assert entry.changes["stretches"][1] == [[start.isoformat(), left.isoformat()]]
 
     # The console of the adjourned meeting is the record, with the same link and no controls.
     page.set_viewport_size({"width": 1280, "height": 860})

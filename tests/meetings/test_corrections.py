@@ -54,8 +54,8 @@ def greta(adjourned, cast):
 def departure_form(adjourned, minutes=40, reason="Greta left at 16:40, not at the end"):
     return {
         "status": "present",
-        "arrived": hhmm(adjourned.started_at),
-        "left": hhmm(adjourned.started_at + dt.timedelta(minutes=minutes)),
+        "arrived_0": hhmm(adjourned.started_at),
+        "left_0": hhmm(adjourned.started_at + dt.timedelta(minutes=minutes)),
         "reason": reason,
     }
 
@@ -76,30 +76,31 @@ def test_a_departure_is_corrected_in_two_steps_and_shown_beside_the_attendee(
     assert review.status_code == 200
     assert "Confirm the correction" in review.text
     left_at = adjourned.started_at + dt.timedelta(minutes=40)
-    assert "stayed to the end" in review.text and hhmm(left_at) in review.text
+    assert f"{hhmm(adjourned.started_at)} GMT to the end" in review.text
+    assert f"{hhmm(adjourned.started_at)} GMT to {hhmm(left_at)} GMT" in review.text
     assert not Correction.objects.exists()  # nothing stored before the confirmation
 
     done = chair.post(page, {**departure_form(adjourned), "confirm": "1"})
     assert done.status_code == 302
     correction = Correction.objects.get()
     assert correction.kind == "attendance" and correction.attendance == greta
-    assert correction.before == {"departed_at": None}
-    assert dt.datetime.fromisoformat(correction.after["departed_at"]) == (
-        adjourned.started_at + dt.timedelta(minutes=40)
-    )
+    opened = adjourned.started_at.isoformat()
+    assert correction.before == {"stretches": [[opened, None]]}
+    assert correction.after == {"stretches": [[opened, left_at.isoformat()]]}
     assert correction.made_by == cast.alice and correction.reason.startswith("Greta left")
-    greta.refresh_from_db()
-    assert greta.departed_at == adjourned.started_at + dt.timedelta(minutes=40)
+    assert greta.left_at == adjourned.started_at + dt.timedelta(minutes=40)
     meeting = Meeting.objects.get(pk=adjourned.pk)
     assert meeting.live_version == version + 1
     entry = AuditEntry.objects.filter(action="meeting.correct").get()
-    assert entry.actor == cast.alice and "departed_at" in entry.changes
+    assert entry.actor == cast.alice and "stretches" in entry.changes
 
     shown = client_for(cast.nora).get(adjourned.get_absolute_url()).text
     assert "by Alice Chair: Greta left at 16:40, not at the end" in shown
     after_timeline = meeting_record(meeting).timeline_text
     assert after_timeline != before_timeline
-    assert after_timeline == f"Quorate from {hhmm(adjourned.started_at)} GMT to {hhmm(left_at)} GMT"
+    assert after_timeline == (
+        f"Quorate from {hhmm(adjourned.started_at)} GMT; inquorate from {hhmm(left_at)} GMT"
+    )
     assert after_timeline in shown
 
 
@@ -205,16 +206,15 @@ def test_the_correct_the_record_link_shows_only_to_who_may(cast, client_for, adj
 def test_a_correction_without_a_reason_is_refused_with_nothing_saved(
     cast, client_for, adjourned, greta, reason
 ):
-    before = (greta.departed_at, AuditEntry.objects.count(), adjourned.live_version)
+    before = (greta.presence, AuditEntry.objects.count(), adjourned.live_version)
     response = client_for(cast.alice).post(
         url(adjourned, "correct_attendance", greta.pk),
         {**departure_form(adjourned, reason=reason), "confirm": "1"},
     )
     assert response.status_code == 422
     assert "Say why the record is corrected" in response.text
-    greta.refresh_from_db()
     meeting = Meeting.objects.get(pk=adjourned.pk)
-    assert (greta.departed_at, AuditEntry.objects.count(), meeting.live_version) == before
+    assert (greta.presence, AuditEntry.objects.count(), meeting.live_version) == before
     assert not Correction.objects.exists()
     with pytest.raises(CorrectionRefused, match="Say why"):
         corrections.attendance_correct(
@@ -222,8 +222,7 @@ def test_a_correction_without_a_reason_is_refused_with_nothing_saved(
             actor=cast.alice,
             reason=reason,
             status="absent",
-            arrived_at=None,
-            departed_at=None,
+            stretches=[],
         )
     assert not Correction.objects.exists()
 
@@ -242,11 +241,15 @@ def test_the_database_refuses_a_correction_without_a_reason(cast, adjourned, gre
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"left": "23:59"}, "The meeting ran from"),
-        ({"arrived": "12:00"}, "The meeting ran from"),
-        ({"arrived": 60, "left": 30}, "cannot leave before arriving"),
-        ({"left": ""}, "Nothing changes"),
-        ({"left": "nonsense"}, "Enter a valid time"),
+        ({"left_0": "23:59"}, "The meeting ran from"),
+        ({"arrived_0": "12:00"}, "The meeting ran from"),
+        ({"arrived_0": 60, "left_0": 30}, "cannot leave at"),
+        ({"left_0": ""}, "Nothing changes"),
+        ({"left_0": "nonsense"}, "Enter a valid time"),
+        ({"left_0": 30, "arrived_new": 20}, "The stretches overlap"),
+        ({"left_0": 30, "arrived_new": 50, "left_new": 45}, "cannot leave at"),
+        ({"left_0": "", "arrived_new": 50}, "runs to the end"),
+        ({"remove_0": "on"}, "Give at least one stretch"),
         ({"status": "maybe"}, "Select a valid choice"),
     ],
 )
@@ -277,8 +280,7 @@ def test_a_meeting_in_progress_is_not_corrected_but_recorded(cast, client_for):
             actor=cast.alice,
             reason="Why",
             status="absent",
-            arrived_at=None,
-            departed_at=None,
+            stretches=[],
         )
     page = client_for(cast.alice).get(url(meeting, "corrections")).text
     assert "has not adjourned" in page
@@ -291,8 +293,7 @@ def test_the_service_checks_who_corrects_whoever_calls_it(cast, adjourned, greta
             actor=cast.victor,
             reason="Because",
             status="absent",
-            arrived_at=None,
-            departed_at=None,
+            stretches=[],
         )
     assert not Correction.objects.exists()
 
@@ -462,4 +463,5 @@ def test_the_roll_call_audits_each_change_before_and_after(cast):
     marked = AuditEntry.objects.get(action="attendance.mark")
     departed = AuditEntry.objects.get(action="attendance.depart")
     assert marked.changes["status"] == [None, "present"]
-    assert departed.changes == {"departed_at": [None, left.isoformat()]}
+    opened = meeting.started_at.isoformat()
+    assert departed.changes == {"stretches": [[[opened, None]], [[opened, left.isoformat()]]]}

@@ -172,7 +172,7 @@ def test_roll_call_click_marks_present_and_the_badge_follows(cast, client_for):
     )
     assert "Quorate: 2 of 2 required" in second.text
     greta = Attendance.objects.get(person=cast.greta)
-    assert greta.arrived_at is not None and greta.role == "voting"
+    assert greta.stretches.get().arrived_at is not None and greta.role == "voting"
     left = client.post(
         url(meeting, "console_attendance"), {"attendance": greta.pk, "status": "left"}, headers=HTMX
     )

@@ -472,19 +472,21 @@ def test_the_record_names_an_arrival_time_only_for_late_arrivals(
 ):
     import datetime as dt
 
-    from meetings.models import Attendance, AttendanceStatus
+    from meetings.models import Attendance, AttendanceStatus, Presence
     from meetings.services import meeting_schedule, meeting_start
 
     start = dt.datetime(2024, 5, 16, 15, 0, tzinfo=dt.UTC)
     meeting = meeting_schedule(board=cast.board, title="Late", starts_at=start, actor=cast.alice)
     meeting = meeting_start(meeting=meeting, actor=cast.alice, at=start)
-    Attendance.objects.create(
+    greta = Attendance.objects.create(
         meeting=meeting,
         person=cast.greta,
         organisation=cast.globex,
         role="voting",
         status=AttendanceStatus.PRESENT,
-        arrived_at=start + dt.timedelta(minutes=minutes_after_start),
+    )
+    Presence.objects.create(
+        attendance=greta, arrived_at=start + dt.timedelta(minutes=minutes_after_start)
     )
     response = client_for(cast.victor).get(meeting.get_absolute_url())
     assert ("from 16:0" in response.text) is shown

@@ -153,7 +153,9 @@ def test_timeline_says_when_quorum_was_gained_and_lost(cast):
         (dt.timedelta(minutes=80), False),
     ]
     with timezone.override(dt.UTC):
-        assert describe_quorum_timeline(timeline) == "Quorate from 16:27 UTC to 17:20 UTC"
+        assert describe_quorum_timeline(timeline) == (
+            "Quorate from 16:27 UTC; inquorate from 17:20 UTC"
+        )
 
 
 def test_timeline_is_empty_before_the_meeting_and_says_never_when_never(cast):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from governance.models import AuditEntry
 from meetings import services, urls
 from meetings.errors import InvalidSchedule, RecordClosed
-from meetings.models import AgendaItem, Attendance, Meeting, Note
+from meetings.models import AgendaItem, Attendance, Meeting, Note, Presence
 from tests.meetings.factories import MeetingFactory, attend, started_meeting
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,10 @@ def state(meeting):
         meeting.live_version,
         meeting.status,
         meeting.current_item_id,
-        list(Attendance.objects.order_by("pk").values_list("status", "arrived_at", "departed_at")),
+        list(Attendance.objects.order_by("pk").values_list("status")),
+        list(
+            Presence.objects.order_by("pk").values_list("attendance", "arrived_at", "departed_at")
+        ),
         list(Note.objects.order_by("pk").values_list("text", "speaker_id")),
         list(
             AgendaItem.objects.order_by("pk").values_list(
