@@ -147,9 +147,9 @@ def test_record_page_query_count_does_not_grow_with_the_meeting(
 ):
     meeting = big_meeting(cast, items, notes)
     client, page = client_for(cast.victor), detail_url(meeting)
-    # 16: with the meeting's proxies (the record's "holds Intel's vote") and the seats of the
-    # day (the voting member's proxy form), one query each.
-    with django_assert_max_num_queries(16):
+    # 17: with the meeting's proxies (the record's "holds Intel's vote"), the seats of the day
+    # (the voting member's proxy form) and the attendances' stretches in the room, one each.
+    with django_assert_max_num_queries(17):
         response = client.get(page)
     assert response.status_code == 200
     assert response.text.count('class="note"') == items * notes

@@ -31,8 +31,9 @@ from tests.meetings.factories import AgendaItemFactory, MeetingFactory, attend, 
 
 pytestmark = pytest.mark.django_db
 
-# The meeting page's budget (test_query_budgets.py: 15, plus 7 for the registered apps).
-PAGE_BUDGET = 22
+# The meeting page's budget (test_query_budgets.py: 15, plus 7 for the registered apps, plus the
+# attendances' stretches in the room).
+PAGE_BUDGET = 23
 
 
 @pytest.fixture

@@ -26,9 +26,10 @@ Roles (the cast of tests/conftest.py, plus ethan, stella and root whom the walk 
                does; on the board's pages her seat decides, so she reads like a member
   superuser    root: staff superuser with no seat; sees every board as chair and secretary
                (governance.access.get_board_for)
-The model has no proxy role: a proxy is named per meeting (`meetings.proxies`), the voting
-representative's to name or an officer's, so it is no column; tests/meetings/test_proxies.py
-covers who may name and hold one.
+  proxy        percy, non-voting member for Umbrella, present at the live meeting holding the
+               proxy of Umbrella's absent representative (uma): he reads like a member and votes
+               for Umbrella in the live motion. (A proxy is named per meeting, `meetings.proxies`;
+               tests/meetings/test_proxies.py covers who may name and hold one.)
 
 Outcomes are classes of answer:
   OK         2xx, or a redirect anywhere but a login page (a form refusal that re-renders the page
@@ -61,6 +62,7 @@ ROLES = (
     "non_voting",
     "voting",
     "alternate",
+    "proxy",
     "chair",
     "secretary",
     "treasurer",
@@ -78,7 +80,7 @@ CONFLICT = "409/422"
 SERVER_ERROR = "500"
 
 # Seated without office: they read the board and act for themselves only.
-MEMBERS = ("non_voting", "voting", "alternate", "treasurer", "staff_seat")
+MEMBERS = ("non_voting", "voting", "alternate", "proxy", "treasurer", "staff_seat")
 OFFICERS = ("chair", "secretary", "superuser")
 OUTSIDERS = ("other_board", "ended_seat")
 
@@ -274,7 +276,9 @@ MATRIX: dict[str, Row] = {
     "motions:motion_progress": read_only(board()),
     # A real vote: only Acme's present representative holds a vote on the open motion; everyone
     # else seated is told why not (422).
-    "motions:motion_vote": post_only(board(CONFLICT, voting=OK), data={"choice": "for"}, htmx=True),
+    "motions:motion_vote": post_only(
+        board(CONFLICT, voting=OK, proxy=OK), data={"choice": "for"}, htmx=True
+    ),
     "motions:motion_act": post_only(officers()),  # action "close" on the open motion
     # -- Budget (the secretary and the treasurer edit; see budget/access.py) ----------------------
     "budget:year_list": Row(get=board(), post=secretary()),

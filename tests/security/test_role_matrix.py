@@ -37,7 +37,7 @@ from minutes import services as minutes_services
 from tests.actions.factories import raise_action
 from tests.budget.factories import FiscalYearFactory, SpendingRequestFactory
 from tests.conftest import make_cast
-from tests.factories import SEATED_FROM, SeatFactory, UserFactory
+from tests.factories import SEATED_FROM, OrganisationFactory, SeatFactory, UserFactory
 from tests.meetings.factories import AgendaItemFactory, MeetingFactory, attend, started_meeting
 from tests.motions.conftest import opened
 from tests.security.role_matrix import (
@@ -165,6 +165,21 @@ def build_world() -> SimpleNamespace:
     started = now - dt.timedelta(hours=1)
     live = started_meeting(cast.board, with_items=2, actor=cast.alice, at=started)
     attend(live, cast.alice, cast.victor, cast.alan, cast.greta, cast.nora, cast.ivan, at=started)
+    # The proxy: Umbrella's representative (uma) is away; its non-voting member (percy) is
+    # present and holds her vote.
+    umbrella = OrganisationFactory(board=cast.board, name="Umbrella", short_name="Umbrella")
+    cast.uma = UserFactory(full_name="Uma Umbrella", email="uma@example.org")
+    cast.percy = UserFactory(full_name="Percy Proxy", email="percy@example.org")
+    for person, role in ((cast.uma, Role.VOTING), (cast.percy, Role.MEMBER)):
+        SeatFactory(
+            board=cast.board,
+            person=person,
+            organisation=umbrella,
+            role=role,
+            starts_on=SEATED_FROM,
+        )
+    attend(live, cast.percy, at=started)
+    proxy_name(meeting=live, grantor=cast.uma, holder=cast.percy, actor=cast.uma)
     live_item = live.items.in_order().first()
     meeting_services.agenda_item_open(item=live_item, actor=cast.alice, at=started)
     meeting_services.note_record(item=live_item, text="Greta: agreed", author=cast.alice)
@@ -215,6 +230,7 @@ def build_world() -> SimpleNamespace:
             "chair": cast.alice,
             "secretary": cast.sam,
             "treasurer": cast.tessa,
+            "proxy": cast.percy,
             "staff_seat": cast.stella,
             "superuser": cast.root,
         },
