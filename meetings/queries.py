@@ -1031,7 +1031,10 @@ def votes_held_in(
     for moment in sorted(moments):
         holders = vote_holders_at(meeting, moment, attendances=attendances, proxies=proxies)
         for holder in holders.values():
-            if holder.proxy is None and holder.attendance.role == Role.VOTING:
+            own = holder.unit_person_id is not None and holder.unit_person_id == holder.person_id
+            if holder.proxy is None and (holder.attendance.role == Role.VOTING or own):
+                # Their own vote (a representative's, or a co-opted member's in their own
+                # right): their role already says it.
                 continue
             labels = held.setdefault(holder.attendance.pk, [])
             if holder.unit_label not in labels:

@@ -14,11 +14,13 @@ from governance.models import QuorumRule, Role, VotingBasis, seated_voting_units
 from meetings import services
 from meetings.queries import (
     expectation_for,
+    meeting_record,
     person_unit_key,
     quorum_of,
     quorum_timeline,
     roll_call,
     vote_holders_at,
+    vote_words,
 )
 from minutes.generate import minutes_markdown
 from motions import services as motion_services
@@ -199,6 +201,10 @@ def test_co_opted_members_vote_when_the_board_says_so(co_opted_vote):
     assert (person_unit_key(cleo.pk) in vote_holders_at(meeting)) is co_opted_vote
     assert len(seated_units(board, meeting.date)) == expected_units
     assert expectation_for(meeting, meeting.attendances.all()).seated_units == expected_units
+    # The record names a co-opted member by their place, never as holding their own vote.
+    record = meeting_record(meeting)
+    (coopted,) = [a for a in record.present if a.person_id == cleo.pk]
+    assert "Cody Coopted" not in vote_words(coopted, record.votes_held.get(coopted.pk, []))
 
 
 @pytest.mark.parametrize("co_opted_vote", [True, False])
