@@ -50,8 +50,9 @@ class SuperuserStanding(Standing):
 def require_role(standing: Standing, *roles: str) -> None:
     """403 unless the standing holds one of `roles`."""
     if not standing.has_any(*roles):
-        labels = ", ".join(Role(role).label.lower() for role in roles)
-        raise PermissionDenied(f"Only the {labels} may do this.")
+        labels = [Role(role).label.lower() for role in roles]
+        named = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
+        raise PermissionDenied(f"Only the {named} may do this.")
 
 
 def require_officer(standing: Standing) -> None:
