@@ -19,16 +19,17 @@ SHOWN = (Status.OPEN, Status.CLOSED, Status.TABLED)
 
 
 def motion_line(motion: Motion, record: MeetingRecord) -> str:
-    """'Motion: Approve this expense, up to USD 3,000. Proposed by Lars, seconded by Sarah.
-    Show of hands. Carried: 9 for, 0 against, 0 abstaining; 5 in favour were needed.'"""
+    """'Motion: Approve this expense, up to USD 3,000. Proposed by Lars Kurth, seconded by
+    Sarah Conway. Show of hands. Carried: 9 for, 0 against, 0 abstaining; 5 in favour were needed.'"""
     words = [f"Motion: {safe_text(motion.text).rstrip('.')}."]
     movers = []
     if motion.proposer_id:
-        movers.append(f"proposed by {motion.proposer.short_name}")
+        movers.append(f"proposed by {motion.proposer.full_name}")
     if motion.seconder_id:
-        movers.append(f"seconded by {motion.seconder.short_name}")
+        movers.append(f"seconded by {motion.seconder.full_name}")
     if movers:
-        words.append(", ".join(movers).capitalize() + ".")
+        said = ", ".join(movers)
+        words.append(said[0].upper() + said[1:] + ".")
     if motion.method != Method.WITHOUT_OBJECTION:  # the outcome already says so
         words.append(f"{motion.get_method_display()}.")
     if motion.status == Status.CLOSED:

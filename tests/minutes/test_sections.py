@@ -87,3 +87,20 @@ def test_motions_under_their_item_with_method_and_outcome(cast):
     assert "A draft nobody moved" not in text
     assert "Withdrawn before a vote" not in text
     assert text.index("Approve the hackathon") < text.index("Move the summit")
+
+
+def test_a_motion_names_its_proposer_and_seconder(cast):
+    """The minutes say who moved it, by full name ("proposed by Victor …, seconded by …"):
+    a motion with a proposer once broke the minutes' generation outright."""
+    start = NOW - dt.timedelta(hours=1)
+    meeting = started_meeting(cast.board, with_items=1, actor=cast.alice, at=start)
+    attend(meeting, cast.alice, cast.victor, cast.greta, at=start)
+    motion = opened(
+        cast, meeting, text="Approve the summit venue", proposer=cast.victor, seconder=cast.greta
+    )
+    motion_services.motion_close(motion=motion, actor=cast.alice)
+
+    text = minutes_markdown(meeting)
+
+    line = next(line for line in text.splitlines() if "Approve the summit venue" in line)
+    assert f"Proposed by {cast.victor.full_name}, seconded by {cast.greta.full_name}." in line
