@@ -22,6 +22,8 @@ PAGES = {
     "request": "spending request",
     "workbook": "year workbook (.xlsx)",
     "minutes": "minutes",
+    "actions": "my actions",
+    "motions": "motions list",
 }
 
 

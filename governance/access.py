@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from governance.models import Board, Role, Standing, standing_of
+from governance.models import Board, Role, Seat, Standing, standing_of
 
 
 def get_board_for(user, slug: str) -> tuple[Board, Standing]:
@@ -16,11 +16,25 @@ def get_board_for(user, slug: str) -> tuple[Board, Standing]:
     Superusers see every board (the secretary's admin account may hold no seat), as if chair
     and secretary, so that they can reconcile what the board's officers see.
     """
-    board = get_object_or_404(Board, slug=slug)
+    # Every page asks this first, so it is one query for a member: their seats on the board,
+    # whatever their dates, with the board joined; the day's seats are picked here, once the
+    # board's zone (for someone with no zone of their own) says what day it is. Only someone
+    # with no seat on the board at all costs a second query (the board, for a superuser or 404).
+    seats: list[Seat] = []
+    if getattr(user, "is_authenticated", False):
+        seats = list(
+            Seat.objects.filter(board__slug=slug, person=user)
+            .select_related("board", "person", "organisation")
+            .order_by("organisation__name", "role", "person__full_name")
+        )
+    board = seats[0].board if seats else get_object_or_404(Board, slug=slug)
     if not getattr(user, "timezone", ""):
         # Someone who chose no zone of their own sees the board's times in the board's zone.
         timezone.activate(board.zone)
-    standing = standing_of(user, board)
+    on = timezone.localdate()
+    for seat in seats:
+        seat.board = board
+    standing = Standing(board=board, on=on, seats=tuple(s for s in seats if s.holds_on(on)))
     if standing.is_member:
         return board, standing
     if getattr(user, "is_superuser", False):

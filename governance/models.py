@@ -22,7 +22,7 @@ from django.core.validators import (
     RegexValidator,
 )
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone as django_timezone
@@ -873,16 +873,22 @@ def seated_voting_units(
     """How many votes the board has on `on`: organisations or people, by its voting basis (or
     `basis`, that of the rule in force). Directors in their own right, and co-opted members when
     they vote (`co_opted_vote`, else the board's founding rule), are one vote each."""
+    # One query: the organisations with a voting representative, and the people who are a
+    # vote each, counted side by side over the day's seats.
+    counts = {}
     if (basis or board.voting_basis) == VotingBasis.ORGANISATION:
-        voting = voting_seats_on(board, on).filter(organisation__isnull=False)
-        units = voting.values("organisation").distinct().count()
+        counts["units"] = Count(
+            "organisation",
+            distinct=True,
+            filter=Q(role=Role.VOTING, organisation__isnull=False),
+        )
         individual = Q(role=Role.VOTING, organisation__isnull=True)
     else:
-        units = 0
         individual = Q(role=Role.VOTING)
     if board.co_opted_vote if co_opted_vote is None else co_opted_vote:
         individual |= Q(role=Role.CO_OPTED)
-    return units + seats_on(board, on).filter(individual).values("person").distinct().count()
+    counts["people"] = Count("person", distinct=True, filter=individual)
+    return sum(Seat.objects.current(on).filter(board=board).aggregate(**counts).values())
 
 
 def representative_of(organisation: Organisation, on: dt.date) -> Seat | None:

@@ -361,7 +361,7 @@ def test_the_directory_of_a_board_of_individuals_costs_the_same_at_any_size(
     client.get(url)
     # The same at both sizes: officers and members in their own right are one query, and the
     # rule in force (whether co-opted members vote) another.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.text.count(', <span class="person-role">Governor') == size
 
