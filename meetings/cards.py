@@ -18,6 +18,7 @@ def next_meeting(request: HttpRequest, board: Board, standing: Standing) -> dict
     if meeting is None:
         context["may_plan"] = can_plan(request.user, standing)
         return context
+    meeting.board = board  # its links name the board; no need to read it again
     context["may_record"] = can_record(request.user, standing, meeting)
     context["may_plan"] = can_plan(request.user, standing, meeting)
     if meeting.agenda_is_published or context["may_plan"]:

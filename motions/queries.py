@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from governance.models import Board
 from meetings.models import MeetingStatus
-from meetings.queries import vote_holders_at
+from meetings.queries import vote_holders_around, vote_holders_at
 from motions.errors import NotEntitled
 from motions.models import Choice, Method, Motion, Outcome, Participation, Status, Threshold, Vote
 from motions.units import Unit, seated_units_for, unit_of_voter
@@ -110,13 +110,25 @@ def awaiting_vote_of(user, board: Board) -> list[Awaiting]:
     """
     from motions.services import ballots_close_due
 
-    ballots_close_due(board=board)
+    # One query for the open motions that concern the card, and those past their deadline (any
+    # kind), which are closed first, as every page that lists motions does; only then is it
+    # asked again.
+    now = timezone.now()
+    concern = Q(method=Method.BALLOT) | Q(meeting__status=MeetingStatus.IN_PROGRESS)
     open_motions = list(
         motions_of(board)
         .filter(status=Status.OPEN)
-        .filter(Q(method=Method.BALLOT) | Q(meeting__status=MeetingStatus.IN_PROGRESS))
+        .filter(concern | Q(closes_at__lte=now))
         .order_by("closes_at", "opened_at", "pk")
     )
+    if any(motion.is_past_deadline(now) for motion in open_motions):
+        ballots_close_due(board=board, now=now)
+        open_motions = list(
+            motions_of(board)
+            .filter(status=Status.OPEN)
+            .filter(concern)
+            .order_by("closes_at", "opened_at", "pk")
+        )
     if not open_motions:
         return []
     entitled: list[tuple[Motion, Unit]] = []
@@ -133,7 +145,8 @@ def awaiting_vote_of(user, board: Board) -> list[Awaiting]:
                 entitled.append((motion, ballot_unit))
             continue
         if motion.meeting_id not in holders_by_meeting:
-            holders_by_meeting[motion.meeting_id] = vote_holders_at(motion.meeting)
+            # Only the rows that decide what this person holds, however many are present.
+            holders_by_meeting[motion.meeting_id] = vote_holders_around(motion.meeting, user)
         for holder in holders_by_meeting[motion.meeting_id].values():
             if holder.person_id == user.pk:
                 entitled.append((motion, Unit(key=holder.unit_key, label=holder.unit_label)))

@@ -319,3 +319,24 @@ def test_motion_list_and_dashboard_card(cast, meeting, client_for):
     assert "Awaiting your vote" not in client_for(cast.victor).get(dashboard).content.decode()
     page = client_for(cast.victor).get(url("motion_detail", ballot)).content.decode()
     assert "vote has been cast by Alan Alternate" in page
+
+
+def test_the_dashboard_closes_a_ballot_past_its_deadline_and_no_longer_asks_for_it(
+    cast, client_for, time_machine
+):
+    """Reading the dashboard closes what is due, as every page listing motions does: the card
+    never asks for a vote that can no longer be cast, and the deadline's last second still can."""
+    closes = timezone.now().replace(microsecond=0) + dt.timedelta(days=1)
+    ballot = opened(cast, method=Method.BALLOT, text="Adopt the user survey", closes_at=closes)
+    dashboard = reverse("dashboard", args=[cast.board.slug])
+
+    time_machine.move_to(closes - dt.timedelta(seconds=1))
+    assert "Adopt the user survey" in client_for(cast.victor).get(dashboard).content.decode()
+    ballot.refresh_from_db()
+    assert ballot.status == Status.OPEN
+
+    time_machine.move_to(closes)
+    page = client_for(cast.victor).get(dashboard).content.decode()
+    assert "Adopt the user survey" not in page
+    ballot.refresh_from_db()
+    assert ballot.status == Status.CLOSED
