@@ -20,7 +20,8 @@ SHOWN = (Status.OPEN, Status.CLOSED, Status.TABLED)
 
 def motion_line(motion: Motion, record: MeetingRecord) -> str:
     """'Motion: Approve this expense, up to USD 3,000. Proposed by Lars Kurth, seconded by
-    Sarah Conway. Show of hands. Carried: 9 for, 0 against, 0 abstaining; 5 in favour were needed.'"""
+    Sarah Conway. Show of hands. Carried: 9 for, 0 against, 0 abstaining; 5 in favour were
+    needed.'"""
     words = [f"Motion: {safe_text(motion.text).rstrip('.')}."]
     movers = []
     if motion.proposer_id:

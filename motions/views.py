@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,14 +53,23 @@ def _close_if_due(motion: Motion) -> Motion:
     return motion
 
 
+DECIDED_PER_PAGE = 50
+
+
 @require_GET
 def motion_list(request: HttpRequest, board_slug: str) -> HttpResponse:
     board, standing = get_board_for(request.user, board_slug)
     services.ballots_close_due(board=board)
-    motions = list(motions_of(board).order_by("-created_at", "-pk"))
+    # Decisions accumulate (a thousand over ten years): they come a page at a time, newest
+    # first; what is still open, pending or withdrawn is read whole.
+    motions = list(motions_of(board).exclude(status=Status.CLOSED).order_by("-created_at", "-pk"))
     counts = open_counts(motions)
     for motion in motions:
         motion.voted_so_far = counts.get(motion.pk, 0)
+    decided = Paginator(
+        motions_of(board).filter(status=Status.CLOSED).order_by("-created_at", "-pk"),
+        DECIDED_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "motions/motion_list.html",
@@ -67,7 +77,7 @@ def motion_list(request: HttpRequest, board_slug: str) -> HttpResponse:
             "board": board,
             "standing": standing,
             "open_motions": [m for m in motions if m.is_open],
-            "decided": [m for m in motions if m.is_closed],
+            "decided": decided,
             "pending": [m for m in motions if m.status in (Status.DRAFT, Status.TABLED)],
             "withdrawn": [m for m in motions if m.status == Status.WITHDRAWN],
             "may_put_ballot": standing.is_officer,

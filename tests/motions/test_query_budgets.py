@@ -72,3 +72,51 @@ def test_motion_pages_cost_the_same_at_5_and_500_units(cast, client_for, viewer)
             services.vote_cast(motion=ballot, person=person, choice=Choice.FOR)
         counts[size] = [queries_for(client, path) for path in paths]
     assert counts[5] == counts[500], counts
+
+
+def decided_ballots(cast, count, start=0):
+    """`count` ballots decided a day apart, the newest last (bulk: the list only reads them)."""
+    from motions.models import Motion, Outcome, Status
+
+    base = timezone.now() - dt.timedelta(days=1000)
+    return Motion.objects.bulk_create(
+        Motion(
+            board=cast.board,
+            text=f"Decision {n:04}",
+            method=Method.BALLOT,
+            status=Status.CLOSED,
+            outcome=Outcome.CARRIED,
+            opened_at=base + dt.timedelta(days=n),
+            closed_at=base + dt.timedelta(days=n, hours=1),
+            closes_at=base + dt.timedelta(days=n, hours=1),
+            created_by=cast.sam,
+            created_at=base + dt.timedelta(days=n),
+        )
+        for n in range(start, start + count)
+    )
+
+
+def test_the_motions_list_pages_its_decisions_at_the_same_cost(cast, client_for):
+    """A thousand decisions over ten years: the list sends fifty, newest first, and costs the
+    same queries at 3 decisions as at 120."""
+    client = client_for(cast.victor)
+    path = reverse("motions:motion_list", args=[cast.board.slug])
+    decided_ballots(cast, 3)
+    small = queries_for(client, path)
+    decided_ballots(cast, 117, start=3)
+    assert queries_for(client, path) == small <= 12
+
+    first = client.get(path).content.decode()
+    assert first.count("Decision 0") == 50
+    assert "Decision 0119" in first and "Decision 0070" in first and "Decision 0069" not in first
+    assert "Decisions 1–50 of 120, newest first (page 1 of 3)" in first
+    assert 'href="?page=2#decided-heading" rel="next">Older' in first
+
+    last = client.get(path, {"page": 3}).content.decode()
+    assert "Decision 0019" in last and "Decision 0000" in last and "Decision 0020" not in last
+    assert "Older" not in last and "Newer" in last
+    # A page that is not there reads as the nearest one, never an error.
+    for wrong in ("0", "abc", "99", "-1"):
+        response = client.get(path, {"page": wrong})
+        assert response.status_code == 200
+        assert "Decision 0" in response.content.decode()
