@@ -298,9 +298,20 @@ def cache_from_url(url: str) -> dict:
     )
 
 
+def session_engine_for(cache: dict) -> str:
+    """Sessions are read from a shared in-memory cache (Redis), written through to the database:
+    every signed-in page then loads its session without a query. Not from a process's own
+    memory (a logout in one worker would leave the session alive in another's), nor from the
+    database cache (the same query by another road)."""
+    if cache["BACKEND"].endswith(".RedisCache"):
+        return "django.contrib.sessions.backends.cached_db"
+    return "django.contrib.sessions.backends.db"
+
+
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
 # Deployments (or benchmark runs) sharing one Redis keep apart by prefix.
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "")
+SESSION_ENGINE = session_engine_for(CACHES["default"])
 
 # The benchmark suite's controls and per-request query counts (bench/). Never on in production:
 # `python -m bench` sets it for the servers it starts.
