@@ -87,33 +87,29 @@ def action_summary_for(meeting: Meeting) -> ActionSummary:
         # Finished by the previous meeting and unchanged since: in no summary from here on.
         candidates = candidates.exclude(status__in=FINISHED, status_changed_at__lte=since)
     actions = list(with_origin(candidates).order_by("meeting__starts_at", "created_at", "pk"))
-    # For those whose status changed after the cut, the status then is in their history.
+    # One read of their history: for those whose status changed after the cut, the status
+    # then (the last change before it); the last progress note before the meeting; and the
+    # chair's review in it.
     status_then: dict[int, tuple[str, dt.datetime | None]] = {}
-    if actions:
-        history = (
-            ActionUpdate.objects.filter(
-                action__in=candidates.filter(status_changed_at__gte=cut).values("pk"), at__lt=cut
-            )
-            .exclude(status="")
-            .order_by("action_id", "at", "pk")
-            .values_list("action_id", "status", "at")
-        )
-        for action_id, status, at in history:
-            status_then[action_id] = (status, at)
     reviews: dict[int, ActionUpdate] = {}
     notes: dict[int, ActionUpdate] = {}
     if actions:
-        # The last progress note before the meeting, and the chair's review in it.
+        changed_since = {action.pk for action in actions if action.status_changed_at >= cut}
         updates = (
             ActionUpdate.objects.filter(action__in=candidates.values("pk"))
-            .filter((Q(at__lt=cut) & ~Q(note="")) | Q(reviewed_in=meeting))
+            .filter((Q(at__lt=cut) & (~Q(note="") | ~Q(status=""))) | Q(reviewed_in=meeting))
             .select_related("author")
             .order_by("action_id", "at", "pk")
         )
         for update in updates:
             if update.reviewed_in_id == meeting.pk:
                 reviews[update.action_id] = update
-            else:
+                continue
+            if update.at >= cut:
+                continue  # a review in another meeting, after this one opened
+            if update.status and update.action_id in changed_since:
+                status_then[update.action_id] = (update.status, update.at)
+            if update.note:
                 notes[update.action_id] = update
     summary = ActionSummary(meeting=meeting, previous=previous)
     for action in actions:
