@@ -164,9 +164,16 @@ class MyActions:
 RECENTLY = dt.timedelta(days=60)
 
 
-def my_actions_summary(board: Board, person, *, finished_limit: int = 20) -> MyActions:
+def my_actions_summary(
+    board: Board, person, *, finished_limit: int = 20, with_owners: bool = True
+) -> MyActions:
+    """`with_owners=False` for a view that never names them (the dashboard's card): one
+    query fewer."""
     today = timezone.localdate()
-    unfinished = list(my_actions(board, person).filter(status__in=UNFINISHED))
+    unfinished = my_actions(board, person).filter(status__in=UNFINISHED)
+    if not with_owners:
+        unfinished = unfinished.prefetch_related(None)
+    unfinished = list(unfinished)
     finished = list(
         my_actions(board, person)
         .filter(status__in=FINISHED, status_changed_at__gte=timezone.now() - RECENTLY)
