@@ -76,10 +76,15 @@ class Client:
         return headers
 
 
+PROBE_TIMEOUT = 300
+
+
 def probe(client: Client, path: str, *, method: str = "GET", body: str = "") -> dict:
     """One request: status, queries, bytes on the wire, milliseconds."""
     parts = urlsplit(client.base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    # Long enough for a saturated server to work through what wrk left queued (32 requests of a
+    # slow page on 2 workers) before it reaches this one.
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=PROBE_TIMEOUT)
     started = time.perf_counter()
     connection.request(
         method, path, body=body or None, headers=client.headers(write=method == "POST")

@@ -119,7 +119,11 @@ def reading(
     rows = []
     for key, label in PAGES.items():
         log(f"{size}: reading {label}")
-        figures = measure(member, manifest["pages"][key], plan)
+        try:
+            figures = measure(member, manifest["pages"][key], plan)
+        except OSError as error:  # a page the server could not answer: the row says so
+            rows.append(Row(size, f"reading: {label}", None, None, f"MISSED: {error!r}"))
+            continue
         ratio = figures.rate / control["fortunes"].rate
         checks = [
             (ratio >= 0.35, f"{ratio:.2f} of control < 0.35"),
