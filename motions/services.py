@@ -44,7 +44,13 @@ from motions.models import (
     Vote,
 )
 from motions.tally import Count, Rule, decide
-from motions.units import Unit, day_of, seated_units_for, secret_unit_key, unit_of_voter
+from motions.units import (
+    Unit,
+    day_of,
+    seated_units_for,
+    secret_unit_key,
+    units_of_voter,
+)
 
 # -- Hooks for the apps built on motions ---------------------------------------------------------
 
@@ -335,8 +341,11 @@ def _vote_cast(
         raise MotionClosed(f"Voting closed at the deadline, {when(motion.closes_at)}.")
     if motion.method not in (Method.LIVE, Method.BALLOT):
         raise MotionClosed("The chair records this decision; members do not vote on it here.")
-    unit = unit_of_voter(motion, person, at, unit_key=unit_key)
-    return _store_vote(motion, unit, person, choice, dissent=dissent, now=now, actor=person)
+    unit, held = units_of_voter(motion, person, at, unit_key=unit_key)
+    vote = _store_vote(motion, unit, person, choice, dissent=dissent, now=now, actor=person)
+    # What the voter's answer shows, as this vote found it: no need to read it all again.
+    vote.motion, vote.unit, vote.units_held = motion, unit, held
+    return vote
 
 
 def _not_open_message(motion: Motion) -> str:

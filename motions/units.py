@@ -99,25 +99,44 @@ def unit_of_voter(
 
     In a meeting a person may hold several units' votes (their own and, as proxy, others'):
     `unit_key` chooses one; without it their own unit comes first."""
-    board = motion.board
-    if motion.meeting_id:
-        holders = vote_holders_around(motion.meeting, person, at)
-        held = sorted(
-            (holder for holder in holders.values() if holder.person_id == person.pk),
-            key=lambda holder: holder.by_proxy,
+    return units_of_voter(motion, person, at, unit_key=unit_key)[0]
+
+
+def units_of_voter(
+    motion: Motion, person, at: dt.datetime | None = None, *, unit_key: str | None = None
+) -> tuple[Unit, list[Unit]]:
+    """`unit_of_voter`, and every unit `person` holds with it: in a meeting, their own first,
+    then those they hold as proxy (by name); for a ballot, that one unit. Read once, for the
+    vote and for what its answer shows."""
+    if not motion.meeting_id:
+        unit = _ballot_unit(motion, person, at)
+        return unit, [unit]
+    holders = vote_holders_around(motion.meeting, person, at)
+    held = sorted(
+        (holder for holder in holders.values() if holder.person_id == person.pk),
+        key=lambda holder: (holder.by_proxy, holder.unit_label),
+    )
+    units = [
+        Unit(
+            key=holder.unit_key,
+            label=holder.unit_label,
+            organisation_id=holder.organisation.pk if holder.organisation else None,
+            person_id=holder.unit_person_id,
         )
-        if unit_key is not None:
-            held = [holder for holder in held if holder.unit_key == unit_key]
-            if not held:
-                raise NotEntitled("You do not hold that vote at this moment of the meeting.")
-        for holder in held:
-            return Unit(
-                key=holder.unit_key,
-                label=holder.unit_label,
-                organisation_id=holder.organisation.pk if holder.organisation else None,
-                person_id=holder.unit_person_id,
-            )
+        for holder in held
+    ]
+    if unit_key is not None:
+        for unit in units:
+            if unit.key == unit_key:
+                return unit, units
+        raise NotEntitled("You do not hold that vote at this moment of the meeting.")
+    if not units:
         raise NotEntitled(_why_not_in_meeting(motion, person, holders, at))
+    return units[0], units
+
+
+def _ballot_unit(motion: Motion, person, at: dt.datetime | None) -> Unit:
+    board = motion.board
     on = day_of(motion, at)
     seats = list(seats_on(board, on).filter(person=person))
     if not seats:
@@ -178,20 +197,7 @@ def units_held_by(motion: Motion, person, at: dt.datetime | None = None) -> list
     those they hold as proxy. Empty for a ballot (one unit each, `unit_of_voter`)."""
     if not motion.meeting_id:
         return []
-    held = sorted(
-        (
-            h
-            for h in vote_holders_around(motion.meeting, person, at).values()
-            if h.person_id == person.pk
-        ),
-        key=lambda holder: (holder.by_proxy, holder.unit_label),
-    )
-    return [
-        Unit(
-            key=holder.unit_key,
-            label=holder.unit_label,
-            organisation_id=holder.organisation.pk if holder.organisation else None,
-            person_id=holder.unit_person_id,
-        )
-        for holder in held
-    ]
+    try:
+        return units_of_voter(motion, person, at)[1]
+    except NotEntitled:
+        return []

@@ -30,6 +30,7 @@ from motions.forms import (
 )
 from motions.models import Choice, Method, Motion, Status
 from motions.queries import (
+    MyVote,
     changed_votes,
     motions_of,
     my_vote_on,
@@ -180,9 +181,10 @@ def motion_vote(request: HttpRequest, board_slug: str, motion_id: int) -> HttpRe
     board, standing, motion = get_motion_for(request.user, board_slug, motion_id)
     form = VoteForm(request.POST)
     error = ""
+    vote = None
     if form.is_valid():
         try:
-            services.vote_cast(
+            vote = services.vote_cast(
                 motion=motion,
                 person=request.user,
                 choice=form.cleaned_data["choice"],
@@ -194,6 +196,21 @@ def motion_vote(request: HttpRequest, board_slug: str, motion_id: int) -> HttpRe
             error = refusal.message
     else:
         error = "Choose for, against or abstain."
+    if request.htmx and vote is not None and _answered_by_the_vote(vote):
+        # The box as the vote left it, from what the vote read under its locks: the voter's
+        # own unit, now on record, and the votes they hold as proxy.
+        context = {
+            "board": board,
+            "motion": vote.motion,
+            "my_vote": MyVote(
+                unit=vote.unit,
+                current="cast" if vote.motion.secret else vote.choice,
+                dissent=vote.dissent_minuted,
+            ),
+            "choices": Choice.choices,
+            "proxy_units": vote.units_held[1:],
+        }
+        return render(request, "motions/motion_detail.html#voting", context)
     # As it now stands (a ballot may have closed itself), with what the answer reads of it.
     motion = Motion.objects.select_related("board", "meeting", "meeting__board").get(pk=motion.pk)
     if request.htmx:
@@ -207,6 +224,13 @@ def motion_vote(request: HttpRequest, board_slug: str, motion_id: int) -> HttpRe
             request, "Your vote is recorded. You can change it until the motion closes."
         )
     return redirect(motion.get_absolute_url())
+
+
+def _answered_by_the_vote(vote) -> bool:
+    """A live vote for the voter's own unit: its answer needs nothing the vote did not read. A
+    ballot may have closed itself, and a vote cast as proxy leaves the voter's own unit's
+    standing to be read: those answer by the full path."""
+    return vote.motion.method == Method.LIVE and vote.unit == vote.units_held[0]
 
 
 def _roll_call_from(request: HttpRequest, motion: Motion) -> tuple[dict[str, str], frozenset[str]]:
