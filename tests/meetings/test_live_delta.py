@@ -149,6 +149,11 @@ def test_while_another_request_renders_the_poll_is_told_nothing_new_yet(
         response = client.get(url, {"v": known})
     assert response.status_code == 204 and response.content == b""
     assert response["X-Live-Version"] == str(known)  # the page asks again from where it is
+    # Nor does a poll that goes the full way (a page's first) render it a second time.
+    response = signed_in(cast.greta).get(url, {"v": known})
+    assert response.status_code == 204 and response.content == b""
+    cache.delete(live_record.rendering_key(meeting.pk, meeting.live_version, variant))
+    assert "A new point" in signed_in(cast.greta).get(url, {"v": known}).text
 
 
 # -- Only what changed ----------------------------------------------------------------------
