@@ -4,7 +4,8 @@ blocks that changed.
 The record (`meeting_detail.html#record`) is a row of blocks, each with an id and
 `data-live-block`: the status line, the people, the attendance, the agenda, the corrections,
 the registered meeting sections, and each agenda item. The template marks where each block
-starts (`<!--live-block-->`) and where the last one ends (`<!--/live-blocks-->`).
+starts (`<!--live-block-->`) and where the last one ends (`<!--/live-blocks-->`), and in an
+item, where each note starts (`<!--live-note-->`) and where they end (`<!--/live-notes-->`).
 
 Everything a member sees in the record depends on the meeting's version and on a *variant*:
 the time zone their times are shown in, the day in that zone, and whether they may record the
@@ -13,9 +14,10 @@ meeting (registered sections promise to depend on nothing else about the viewer,
 
 - `render(meeting, version, variant)`: that version's blocks, rendered once;
 - `answer(meeting, from, to, variant)`: what a poll from `from` gets once the meeting is at
-  `to`, prepared once: the blocks whose rendering differs, with the new order of ids when it
-  changed (a block added, moved or removed), or the whole record when `from`'s render is no
-  longer kept (or `from` is no version at all);
+  `to`, prepared once: the blocks whose rendering differs (of an item whose notes alone
+  changed, only the new or changed notes), with the new order of ids when it changed (a block
+  added, moved or removed), or the whole record when `from`'s render is no longer kept (or
+  `from` is no version at all);
 - `rendering(meeting, version, variant)`: held while one request renders that version, so
   that the others arriving at the same moment wait for the next poll instead of all rendering.
 
@@ -42,6 +44,8 @@ KEEP_SECONDS = 10 * 60
 RENDERING_SECONDS = 10
 BLOCK_MARK = "<!--live-block-->"
 END_MARK = "<!--/live-blocks-->"
+NOTE_MARK = "<!--live-note-->"
+NOTES_END = "<!--/live-notes-->"
 BLOCK_ID = re.compile(r'\bid="([^"]+)"')
 
 
@@ -97,6 +101,37 @@ def prepared(meeting_id: int, since: int | None, version: int, variant: str):
 
 
 @dataclass(frozen=True)
+class Notes:
+    """An agenda item's notes, apart from the rest of its block (the shell)."""
+
+    shell: str
+    order: tuple[str, ...]
+    html: dict[str, str]  # note id -> the note's HTML
+
+    @classmethod
+    def of(cls, block: str) -> Notes | None:
+        if NOTE_MARK not in block:
+            return None
+        start, end = block.index(NOTE_MARK), block.index(NOTES_END)
+        chunks = [chunk.strip() for chunk in block[start:end].split(NOTE_MARK)[1:]]
+        names = [BLOCK_ID.search(chunk)[1] for chunk in chunks]
+        return cls(
+            shell=block[:start] + block[end:],
+            order=tuple(names),
+            html=dict(zip(names, chunks, strict=True)),
+        )
+
+    def added_to(self, earlier: Notes | None) -> list[str] | None:
+        """The notes new or changed since `earlier`, when that is all that changed (the rest
+        of the block alike, and earlier notes neither gone nor moved); else None."""
+        if earlier is None or earlier.shell != self.shell:
+            return None
+        if self.order[: len(earlier.order)] != earlier.order:
+            return None
+        return [name for name in self.order if earlier.html.get(name) != self.html[name]]
+
+
+@dataclass(frozen=True)
 class Render:
     """One version's record, cut into its blocks."""
 
@@ -104,19 +139,30 @@ class Render:
     head: str  # the record's opening tag
     order: tuple[str, ...]
     blocks: dict[str, str]  # id -> the block's HTML
+    notes: dict[str, Notes]  # id of a block with notes -> its notes
 
     def whole(self) -> str:
         return self.head + "".join(self.blocks[name] for name in self.order) + "</div>"
 
     def since(self, earlier: Render) -> str:
-        """Only what differs from `earlier`: the changed and the new blocks, and the order of
-        every block when it changed (which also says which blocks are gone)."""
-        changed = [name for name in self.order if earlier.blocks.get(name) != self.blocks[name]]
+        """Only what differs from `earlier`: the changed and the new blocks, or of a block whose
+        notes alone changed, those notes (in a list naming the block); and the order of every
+        block when it changed (which also says which blocks are gone)."""
+        parts = []
+        for name in self.order:
+            if earlier.blocks.get(name) == self.blocks[name]:
+                continue
+            notes = self.notes.get(name)
+            added = notes.added_to(earlier.notes.get(name)) if notes else None
+            if added is None:
+                parts.append(self.blocks[name])
+            else:
+                html = "".join(notes.html[note] for note in added)
+                parts.append(f'<ol data-live-notes="{name}">{html}</ol>')
         extra = f' data-live-since="{earlier.version}"'
         if self.order != earlier.order:
             extra += f' data-live-order="{escape(" ".join(self.order))}"'
-        head = self.head[:-1] + extra + ">"
-        return head + "".join(self.blocks[name] for name in changed) + "</div>"
+        return self.head[:-1] + extra + ">" + "".join(parts) + "</div>"
 
 
 def cut(html: str, version: int) -> Render:
@@ -126,12 +172,17 @@ def cut(html: str, version: int) -> Render:
     body, _, _ = html[head_end:].partition(END_MARK)
     order: list[str] = []
     blocks: dict[str, str] = {}
+    notes: dict[str, Notes] = {}
     for chunk in body.split(BLOCK_MARK)[1:]:
         chunk = chunk.strip()
         name = BLOCK_ID.search(chunk)[1]
         order.append(name)
         blocks[name] = chunk
-    return Render(version=version, head=html[start:head_end], order=tuple(order), blocks=blocks)
+        if (found := Notes.of(chunk)) is not None:
+            notes[name] = found
+    return Render(
+        version=version, head=html[start:head_end], order=tuple(order), blocks=blocks, notes=notes
+    )
 
 
 def answer_for(

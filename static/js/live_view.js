@@ -25,15 +25,28 @@ function flash(element) {
 }
 
 // Puts the blocks of a partial answer in place: each replaces the block of its id or, new,
-// joins the record; data-live-order (sent when blocks were added, moved or removed) is the
+// joins the record (a new note joins its item's notes); data-live-order (sent when blocks were added, moved or removed) is the
 // order of every block, and a block not named there is gone.
+// A list with data-live-notes="<block id>" brings only that item's new or changed notes.
 function applyBlocks(current, incoming) {
   const changed = [];
-  for (const block of [...incoming.querySelectorAll(":scope > [data-live-block]")]) {
-    const old = document.getElementById(block.id);
-    if (old && current.contains(old)) old.replaceWith(block);
-    else current.append(block);
-    changed.push(block.id);
+  for (const part of [...incoming.children]) {
+    if (part.dataset.liveNotes) {
+      const stream = document.getElementById(part.dataset.liveNotes)?.querySelector(".note-stream");
+      for (const note of [...part.children]) {
+        const old = document.getElementById(note.id);
+        if (old) {
+          old.replaceWith(note);
+          changed.push(note.id);
+        } else stream?.append(note);
+      }
+      continue;
+    }
+    if (!part.hasAttribute("data-live-block")) continue;
+    const old = document.getElementById(part.id);
+    if (old && current.contains(old)) old.replaceWith(part);
+    else current.append(part);
+    changed.push(part.id);
   }
   const order = incoming.dataset.liveOrder?.split(" ").filter(Boolean);
   if (order) {

@@ -147,7 +147,9 @@ def test_member_page_takes_a_note_and_a_new_item_from_partial_answers(cast, new_
     with member.expect_response(answered) as second:
         services.note_record(item=current, text="Only this note travels", author=cast.alice)
     partial = second.value.text()
-    assert "data-live-since" in partial and "Said under Item 2" not in partial
+    # The note alone: none of the item's other notes, nor any other item.
+    assert "data-live-notes" in partial and "Said under" not in partial
+    assert "A first point" not in partial
     expect(member.locator(f"#{current.anchor} .note-stream")).to_contain_text(
         "Only this note travels"
     )

@@ -159,7 +159,7 @@ def test_while_another_request_renders_the_poll_is_told_nothing_new_yet(
 # -- Only what changed ----------------------------------------------------------------------
 
 
-def test_a_new_note_sends_only_its_item(cast):
+def test_a_new_note_sends_only_itself(cast):
     meeting = live_meeting(cast, items=20, notes=10)
     first, second = watching(meeting, cast.victor, cast.greta)
     whole = poll(signed_in(cast.nora), meeting, 0).text
@@ -170,13 +170,33 @@ def test_a_new_note_sends_only_its_item(cast):
         response = poll(client, meeting, known)
         assert response.status_code == 200
         text = response.text
-        assert "Only this is new" in text
-        # The current item's block, with its notes; nothing of any other item.
-        assert note_ids(text) == {str(n.pk) for n in current.notes.all()} | {str(note.pk)}
-        assert set(re.findall(r'id="(item-\d+)"', text)) == {current.anchor}
-        assert 'id="attendance"' not in text and 'id="agenda"' not in text
+        # The note, in a list naming its item; nothing of any other note, item or block.
+        assert note_ids(text) == {str(note.pk)} and "Only this is new" in text
+        assert f'<ol data-live-notes="{current.anchor}">' in text
+        assert blocks(text) == [] and "Said under" not in text
         assert "data-live-order" not in text  # no block came, went or moved
-        assert len(text) * 10 < len(whole)
+        assert len(text) * 100 < len(whole)
+
+
+def test_an_items_first_note_or_summary_sends_the_whole_item(cast):
+    meeting = live_meeting(cast, items=3, notes=0)
+    (client,) = watching(meeting, cast.victor)
+    known = meeting.live_version
+    current = meeting.current_item
+    services.note_record(item=current, text="The first word", author=cast.alice)
+    text = poll(client, meeting, known).text
+    assert blocks(text) == [current.anchor] and "The first word" in text
+    known += 1
+    services.note_record(item=current, text="A second word", author=cast.alice)
+    services.item_summary_update(
+        item=current,
+        summary="Agreed in the end.",
+        expected_version=current.summary_version,
+        actor=cast.alice,
+    )
+    text = poll(client, meeting, known).text
+    assert blocks(text) == [current.anchor] and "data-live-notes" not in text
+    assert "The first word" in text and "A second word" in text and "Agreed in the end." in text
 
 
 def test_a_new_item_sends_it_with_the_new_order(cast):
