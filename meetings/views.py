@@ -44,7 +44,13 @@ from meetings.models import (
     Note,
 )
 from meetings.proxy_views import proxy_panel_for
-from meetings.queries import expectation_for, meeting_record, quorum_of, roll_call
+from meetings.queries import (
+    FOLD_NOTES_OVER,
+    expectation_for,
+    meeting_record,
+    quorum_of,
+    roll_call,
+)
 
 CONSOLE = "meetings/live_console.html"
 DETAIL = "meetings/meeting_detail.html"
@@ -96,7 +102,7 @@ def meeting_detail(request: HttpRequest, board_slug: str, meeting_id: int) -> Ht
 
 
 def _detail_context(user, board: Board, standing: Standing, meeting: Meeting) -> dict:
-    record = meeting_record(meeting)
+    record = meeting_record(meeting, fold_over=FOLD_NOTES_OVER)
     record_corrections = _corrections_beside(record) if meeting.is_adjourned else []
     may_record = can_record(user, standing, meeting)
     viewer = registry.Viewer(user=user, standing=standing, meeting=meeting, may_record=may_record)
@@ -146,6 +152,30 @@ def _attendance_of(user, standing: Standing, attendances: list[Attendance]):
         return None
     organisation = standing.organisation
     return Attendance(person=user, organisation_name=organisation.name if organisation else "")
+
+
+@require_GET
+def item_notes(
+    request: HttpRequest, board_slug: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    """An agenda item's notes, for a long record that folds them (the meeting page opens them
+    here with htmx; without JavaScript, a page of their own)."""
+    board, standing, meeting = get_meeting_for(request.user, board_slug, meeting_id)
+    if not (meeting.agenda_is_published or can_record(request.user, standing, meeting)):
+        raise Http404("No such item")  # as the record: an unpublished agenda shows no items
+    item = get_object_or_404(meeting.items, pk=item_id)
+    notes = list(item.notes.select_related("speaker__person").order_by("recorded_at", "pk"))
+    if meeting.is_adjourned:
+        # Each note shows its corrections beside it, as in the record.
+        names = {a.pk: a.name for a in meeting.attendances.select_related("person")}
+        by_note = {note.pk: note for note in notes}
+        for correction in corrections_of(meeting, names):
+            if correction.kind == "note" and correction.note_id in by_note:
+                note = by_note[correction.note_id]
+                note.corrected = [*getattr(note, "corrected", []), correction]
+    template = "meetings/item_notes.html" + ("#notes" if request.htmx else "")
+    context = {"board": board, "meeting": meeting, "item": item, "notes": notes}
+    return render(request, template, {**context, "now": timezone.now()})
 
 
 # A page of a meeting due to start within this long follows it, so that it goes live when the

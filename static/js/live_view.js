@@ -89,6 +89,7 @@ function applyRecord(html) {
       if (!old || old.outerHTML !== block.outerHTML) changed.push(id);
     }
     current.replaceChildren(...incoming.childNodes);
+    window.htmx?.process(current);
   }
   for (const name of ["data-live-version", "data-meeting-status"]) {
     if (incoming.hasAttribute(name)) current.setAttribute(name, incoming.getAttribute(name));
@@ -100,7 +101,10 @@ function applyRecord(html) {
   }
   for (const id of changed) {
     const el = document.getElementById(id);
-    if (el) flash(el);
+    if (!el) continue;
+    flash(el);
+    // What htmx drives inside (a folded item's notes, loaded when opened) starts working.
+    window.htmx?.process(el);
   }
   const fresh = [...current.querySelectorAll("[data-note]")].filter((el) => !seen.has(el.dataset.note));
   for (const note of fresh) flash(note);
