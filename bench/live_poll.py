@@ -6,7 +6,8 @@ Builds a throwaway SQLite database (or a test_ database on DATABASE_URL's server
 meeting in progress (60 items, 20 notes each), then measures, through Django's full middleware
 stack as a browser would hit it:
   - an unchanged poll (the common case: every member, every second),
-  - a changed poll (a note was recorded: the record is re-rendered for that member),
+  - a changed poll from no version (the whole record: rendered once, then from the cache),
+  - a changed poll from the version before a note (the pass and the prepared answer: the note),
   - the console's probe (version only).
 """
 
@@ -106,6 +107,27 @@ def measure() -> None:
     ):
         median, queries = timed(call, rounds)
         print(f"  {label:<36} {median:8.2f} ms median   {queries:2d} queries")
+
+    # Another member, whose page shows the version before the chair's next note.
+    watcher = Client()
+    watcher.force_login(cast.greta)
+    watcher.get(url, {"v": 0})  # the page's first poll: the whole record, and the live pass
+    before = Meeting.objects.get(pk=meeting.pk).live_version
+    services.note_record(item=item, text="A new point for the record.", author=cast.alice)
+    client.get(url, {"v": before})  # the first member to poll prepares it for the others
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    sizes = {}
+
+    def changed_by_a_note():
+        response = watcher.get(url, {"v": before})
+        assert response.status_code == 200, response.status_code
+        sizes["note"] = len(response.content)
+
+    median, queries = timed(changed_by_a_note, ROUNDS)
+    label = "changed poll, a note (pass, prepared)"
+    print(f"  {label:<36} {median:8.2f} ms median   {queries:2d} queries")
+    whole = len(client.get(url, {"v": 0}).content)
+    print(f"  a new note's answer: {sizes['note']:,} bytes; the whole record: {whole:,} bytes")
     unchanged_ms, _ = timed(unchanged, ROUNDS)
     print(
         f"  => one worker answers ~{1000 / unchanged_ms:,.0f} unchanged polls a second, "

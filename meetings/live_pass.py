@@ -1,4 +1,5 @@
-"""The live poll's pass: an unchanged poll answered in one query, with every check still made.
+"""The live poll's pass: a poll answered in one query (and a changed one in one cache read more),
+with every check still made.
 
 A member's page polls `/b/<board>/meetings/<id>/live/?v=<version>` every few seconds for the
 whole meeting. Signed in the ordinary way, each poll loads the session, the user, the second
@@ -16,11 +17,17 @@ by one query that asks everything the full path asks:
   with (a password change in another session ends it here too);
 - the second-factor device the session gave is still theirs;
 - they still hold a seat on the board today, or are a superuser (as `acting_standing`);
-- the meeting's version and status.
+- the meeting's version and status;
+- what decides which record this person sees: their time zone (else the board's) and whether
+  they may record the meeting (a secretary's or chair's seat today, the meeting's chair and
+  minute taker), read afresh on every poll, never carried in the pass.
 
-Anything else (no pass, a bad or stale one, a failed check, a changed version, a probe) falls
-through to the view, which answers in full: a login redirect, a 404, or the record. Nothing is
-kept in a process's memory, so any number of workers agree.
+Unchanged: 204 (286 once adjourned). Changed: the answer prepared for every member who sees
+the same record (meetings/live_record.py: only the blocks that changed since the page's
+version), read from the shared cache. Anything else (no pass, a bad or stale one, a failed
+check, a changed version whose answer is not prepared yet, a probe) falls through to the view,
+which answers in full: a login redirect, a 404, or the record, which it prepares for the
+others. Nothing is kept in a process's memory, so any number of workers agree.
 """
 
 from __future__ import annotations
@@ -40,7 +47,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from governance.models import Seat, User
+from governance.models import Role, Seat, User
+from meetings import live_record
 from meetings.models import Meeting, MeetingStatus
 
 COOKIE = "live_pass"
@@ -123,8 +131,9 @@ def _today(zone_name: str) -> dt.date:
         return timezone.localdate()
 
 
-def answer_unchanged(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse | None:
-    """The 204 (or 286) for an unchanged poll with a valid pass, in one query; else None."""
+def answer_poll(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse | None:
+    """A poll with a valid pass, answered in one query (plus one cache read when the version
+    changed); None when it must go the full way."""
     version = request.GET.get("v")
     if request.method != "GET" or not version or "probe" in request.GET:
         return None
@@ -132,7 +141,9 @@ def answer_unchanged(request: HttpRequest, slug: str, meeting_id: int) -> HttpRe
     if payload is None:
         return None
     user_id = payload["u"]
+    today = _today(payload["z"])
     person = User.objects.filter(pk=user_id, is_active=True)
+    seats = Seat.objects.current(today).filter(board=OuterRef("board"), person_id=user_id)
     checks = {
         "session_alive": Exists(
             Session.objects.filter(
@@ -141,11 +152,12 @@ def answer_unchanged(request: HttpRequest, slug: str, meeting_id: int) -> HttpRe
         ),
         "password": Subquery(person.values("password")[:1]),
         "superuser": Subquery(person.values("is_superuser")[:1]),
-        "seated": Exists(
-            Seat.objects.current(_today(payload["z"])).filter(
-                board=OuterRef("board"), person_id=user_id
-            )
-        ),
+        "seated": Exists(seats),
+        # What a changed poll needs to pick the record this person sees: the zone their times
+        # are shown in and whether they may record (as meetings.access.can_record decides).
+        "person_zone": Subquery(person.values("timezone")[:1]),
+        "secretary": Exists(seats.filter(role=Role.SECRETARY)),
+        "board_chair": Exists(seats.filter(role=Role.CHAIR)),
     }
     device = _device_exists(payload["d"], user_id)
     if device is not None:
@@ -153,7 +165,7 @@ def answer_unchanged(request: HttpRequest, slug: str, meeting_id: int) -> HttpRe
     row = (
         Meeting.objects.filter(Q(pk=meeting_id) & Q(board__slug=slug))
         .annotate(**checks)
-        .values("live_version", "status", *checks)
+        .values("live_version", "status", "chair_id", "minute_taker_id", "board__timezone", *checks)
         .first()
     )
     if (
@@ -162,7 +174,6 @@ def answer_unchanged(request: HttpRequest, slug: str, meeting_id: int) -> HttpRe
         or row["password"] is None
         or not (row["seated"] or row["superuser"])
         or (device is not None and not row["device"])
-        or str(row["live_version"]) != version
     ):
         return None
     # The session's password hash against the one stored now, as django.contrib.auth does.
@@ -171,15 +182,51 @@ def answer_unchanged(request: HttpRequest, slug: str, meeting_id: int) -> HttpRe
     ):
         return None
     adjourned = row["status"] == MeetingStatus.ADJOURNED
-    response = HttpResponse(status=STOP_POLLING if adjourned else 204)
+    if str(row["live_version"]) == version:
+        response = HttpResponse(status=STOP_POLLING if adjourned else 204)
+    else:
+        since = live_record.version_from(version)
+        if since is None:
+            return None
+        zone = live_record.zone_for(row["person_zone"], row["board__timezone"])
+        variant = live_record.variant_of(
+            zone, timezone.localdate(timezone=zone), _may_record(row, user_id)
+        )
+        answer = live_record.prepared(meeting_id, since, row["live_version"], variant)
+        if answer is None:
+            return None  # not prepared yet: the view prepares it, once
+        if answer is live_record.PENDING:
+            # Being prepared by another request: nothing new yet, ask again next time.
+            response = HttpResponse(status=204)
+            response["X-Live-Version"] = str(since)
+            response["X-Meeting-Status"] = row["status"]
+            return response
+        response = HttpResponse(answer, status=STOP_POLLING if adjourned else 200)
     response["X-Live-Version"] = str(row["live_version"])
     response["X-Meeting-Status"] = row["status"]
     return response
 
 
+def _may_record(row: dict, user_id: int) -> bool:
+    """meetings.access.can_record, from the pass's row: a secretary of the board, the meeting's
+    chair (the board's chair when the meeting names none), or its minute taker; a superuser
+    without a seat acts as chair and secretary (governance.access.acting_standing)."""
+    if not row["seated"]:
+        return bool(row["superuser"])
+    if row["secretary"]:
+        return True
+    if row["chair_id"] is not None:
+        if row["chair_id"] == user_id:
+            return True
+    elif row["board_chair"]:
+        return True
+    return row["minute_taker_id"] is not None and row["minute_taker_id"] == user_id
+
+
 class UnchangedPollMiddleware:
-    """Answers an unchanged live poll that carries a valid pass before the session and the user
-    are loaded (see the module's note); lets everything else through untouched."""
+    """Answers a live poll that carries a valid pass before the session and the user are
+    loaded, unchanged or with a prepared answer (see the module's note); lets everything else
+    through untouched."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -188,7 +235,7 @@ class UnchangedPollMiddleware:
         if COOKIE in request.COOKIES:
             match = POLL_PATH.match(request.path_info)
             if match:
-                answer = answer_unchanged(request, match["slug"], int(match["meeting"]))
+                answer = answer_poll(request, match["slug"], int(match["meeting"]))
                 if answer is not None:
                     return answer
         return self.get_response(request)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Prefetch, Q, Subquery
+from django.db.models import Count, Prefetch, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from governance.formatting import long_day
@@ -320,6 +320,9 @@ class MeetingRecord:
     meeting: Meeting
     items: list[AgendaItem]
     attendances: list[Attendance]
+    # More notes than the page should carry: each item's notes are folded, loaded when opened
+    # (the current item's are shown); every item has `note_count`.
+    folded: bool = False
 
     @property
     def present(self) -> list[Attendance]:
@@ -432,9 +435,16 @@ def vote_words(attendance: Attendance, held: list[str]) -> str:
     return ", ".join(words)
 
 
-def meeting_record(meeting: Meeting, *, with_notes: bool = True) -> MeetingRecord:
+# A record with more notes than this folds each item's notes (meeting_record's `fold_over`).
+FOLD_NOTES_OVER = 200
+
+
+def meeting_record(
+    meeting: Meeting, *, with_notes: bool = True, fold_over: int | None = None
+) -> MeetingRecord:
     """The agenda (with its notes) and the attendance with its stretches, in four queries
-    whatever the size."""
+    whatever the size. With `fold_over`, a meeting holding more notes than that loads only the
+    current item's notes (the page folds the others), and every item gets its `note_count`."""
     attendances = list(
         meeting.attendances.select_related("person", "organisation")
         .with_presence()
@@ -442,18 +452,21 @@ def meeting_record(meeting: Meeting, *, with_notes: bool = True) -> MeetingRecor
     )
     by_id = {attendance.pk: attendance for attendance in attendances}
     items = meeting.items.in_order().select_related("presenter", "summary_updated_by")
-    if with_notes:
-        items = items.prefetch_related(
-            Prefetch("notes", queryset=Note.objects.order_by("recorded_at", "pk"))
-        )
+    if fold_over is not None:
+        items = items.annotate(note_count=Count("notes"))
     items = list(items)
+    folded = fold_over is not None and sum(item.note_count for item in items) > fold_over
     if with_notes:
+        notes = Note.objects.order_by("recorded_at", "pk")
+        if folded:
+            notes = notes.filter(item_id=meeting.current_item_id)
+        prefetch_related_objects(items, Prefetch("notes", queryset=notes))
         # Speakers are attendances already loaded above; attach them instead of joining again.
         for item in items:
             for note in item.notes.all():
                 if note.speaker_id:
                     note.speaker = by_id.get(note.speaker_id)
-    return MeetingRecord(meeting=meeting, items=items, attendances=attendances)
+    return MeetingRecord(meeting=meeting, items=items, attendances=attendances, folded=folded)
 
 
 def presiding_names(meeting: Meeting) -> list[str]:

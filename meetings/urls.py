@@ -29,6 +29,7 @@ urlpatterns = [
         name="proxy_withdraw",
     ),
     path("<int:meeting_id>/live/", views.meeting_live, name="meeting_live"),
+    path("<int:meeting_id>/items/<int:item_id>/notes/", views.item_notes, name="item_notes"),
     path("<int:meeting_id>/console/", views.live_console, name="live_console"),
     path("<int:meeting_id>/console/start/", views.console_start, name="console_start"),
     path("<int:meeting_id>/console/adjourn/", views.console_adjourn, name="console_adjourn"),

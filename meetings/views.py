@@ -12,7 +12,6 @@ import re
 import zoneinfo
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from governance.access import acting_standing, get_board_for
 from governance.formatting import when
 from governance.models import Board, Seat, Standing, User
-from meetings import live_pass, registry, services
+from meetings import live_pass, live_record, registry, services
 from meetings.access import can_plan, can_record, get_meeting_for, require_recorder
 from meetings.corrections import corrections_of, may_correct
 from meetings.errors import (
@@ -45,14 +44,19 @@ from meetings.models import (
     Note,
 )
 from meetings.proxy_views import proxy_panel_for
-from meetings.queries import expectation_for, meeting_record, quorum_of, roll_call
+from meetings.queries import (
+    FOLD_NOTES_OVER,
+    expectation_for,
+    meeting_record,
+    quorum_of,
+    roll_call,
+)
 
 CONSOLE = "meetings/live_console.html"
 DETAIL = "meetings/meeting_detail.html"
 
 # htmx's convention for "stop polling", kept so either client understands it.
 STOP_POLLING = live_pass.STOP_POLLING
-RECORD_CACHE_SECONDS = 10 * 60
 
 
 # -- Reading ---------------------------------------------------------------------------------
@@ -98,7 +102,7 @@ def meeting_detail(request: HttpRequest, board_slug: str, meeting_id: int) -> Ht
 
 
 def _detail_context(user, board: Board, standing: Standing, meeting: Meeting) -> dict:
-    record = meeting_record(meeting)
+    record = meeting_record(meeting, fold_over=FOLD_NOTES_OVER)
     record_corrections = _corrections_beside(record) if meeting.is_adjourned else []
     may_record = can_record(user, standing, meeting)
     viewer = registry.Viewer(user=user, standing=standing, meeting=meeting, may_record=may_record)
@@ -150,6 +154,30 @@ def _attendance_of(user, standing: Standing, attendances: list[Attendance]):
     return Attendance(person=user, organisation_name=organisation.name if organisation else "")
 
 
+@require_GET
+def item_notes(
+    request: HttpRequest, board_slug: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    """An agenda item's notes, for a long record that folds them (the meeting page opens them
+    here with htmx; without JavaScript, a page of their own)."""
+    board, standing, meeting = get_meeting_for(request.user, board_slug, meeting_id)
+    if not (meeting.agenda_is_published or can_record(request.user, standing, meeting)):
+        raise Http404("No such item")  # as the record: an unpublished agenda shows no items
+    item = get_object_or_404(meeting.items, pk=item_id)
+    notes = list(item.notes.select_related("speaker__person").order_by("recorded_at", "pk"))
+    if meeting.is_adjourned:
+        # Each note shows its corrections beside it, as in the record.
+        names = {a.pk: a.name for a in meeting.attendances.select_related("person")}
+        by_note = {note.pk: note for note in notes}
+        for correction in corrections_of(meeting, names):
+            if correction.kind == "note" and correction.note_id in by_note:
+                note = by_note[correction.note_id]
+                note.corrected = [*getattr(note, "corrected", []), correction]
+    template = "meetings/item_notes.html" + ("#notes" if request.htmx else "")
+    context = {"board": board, "meeting": meeting, "item": item, "notes": notes}
+    return render(request, template, {**context, "now": timezone.now()})
+
+
 # A page of a meeting due to start within this long follows it, so that it goes live when the
 # chair starts (a page opened earlier than this is reloaded by then, or says it is not live).
 FOLLOW_AHEAD = dt.timedelta(hours=6)
@@ -178,8 +206,11 @@ def meeting_live(request: HttpRequest, board_slug: str, meeting_id: int) -> Http
     board (or is a superuser): a seat that ended, a logout or a password change (the session is
     gone; the login redirect tells the page it is signed out) ends it, with nothing said about
     the meeting. Unchanged: 204 (286 once adjourned) with no body, after a fixed few queries
-    (session, user, meeting, seats). Changed: the record, re-rendered for this member; with
-    `probe=1` only the new version, in the X-Live-Version header.
+    (session, user, meeting, seats). Changed: only the record's blocks that changed since the
+    page's version, or the whole record when that version's render is no longer kept
+    (meetings/live_record.py); with `probe=1` only the new version, in the X-Live-Version
+    header. After the first poll, the live pass answers both in the middleware
+    (meetings/live_pass.py).
     """
     # One query for the unchanged poll and the changed one alike (what the record shows of the
     # meeting is joined, as get_meeting_for does).
@@ -208,19 +239,28 @@ def meeting_live(request: HttpRequest, board_slug: str, meeting_id: int) -> Http
         return response
     user, board = request.user, meeting.board
     with timezone.override(_zone_of(user, board)):
-        # The record reads the same for every member in one time zone who may (or may not)
-        # record, so when a note lands and everyone's poll asks at once, it is rendered once
-        # per version, zone, day and that one permission.
-        zone, today = timezone.get_current_timezone_name(), timezone.localdate()
-        recorder = "r" if can_record(user, standing, meeting) else "m"
-        key = f"meetings:record:{meeting.pk}:{meeting.live_version}:{zone}:{today}:{recorder}"
-        html = cache.get(key)
-        if html is None:
+        # What the record shows depends on the version and on the variant (zone, day, may
+        # record): the record is rendered once per version and variant, and a poll from an
+        # earlier version gets only the blocks that changed, prepared once for everyone in the
+        # variant (meetings/live_record.py). The live pass serves it from then on.
+        may_record = can_record(user, standing, meeting)
+        variant = live_record.variant_of(
+            timezone.get_current_timezone(), timezone.localdate(), may_record
+        )
+
+        def render() -> str:
             context = _detail_context(user, board, standing, meeting)
-            html = render_to_string(DETAIL + "#record", context, request)
-            cache.set(key, html, RECORD_CACHE_SECONDS)
-    response = HttpResponse(html, status=STOP_POLLING if meeting.is_adjourned else 200)
-    response["X-Live-Version"] = str(meeting.live_version)
+            return render_to_string(DETAIL + "#record", context, request)
+
+        since = live_record.version_from(request.GET.get("v"))
+        html = live_record.answer_for(meeting.pk, since, meeting.live_version, variant, render)
+    if html is live_record.PENDING:
+        # Another request is rendering this version: nothing new yet, ask again next time.
+        response = HttpResponse(status=204)
+        response["X-Live-Version"] = "" if since is None else str(since)
+    else:
+        response = HttpResponse(html, status=STOP_POLLING if meeting.is_adjourned else 200)
+        response["X-Live-Version"] = str(meeting.live_version)
     response["X-Meeting-Status"] = meeting.status
     live_pass.issue(request, response, meeting)
     return response
@@ -228,10 +268,7 @@ def meeting_live(request: HttpRequest, board_slug: str, meeting_id: int) -> Http
 
 def _zone_of(user, board: Board) -> zoneinfo.ZoneInfo:
     """The zone the member's pages use: their own, else the board's."""
-    try:
-        return zoneinfo.ZoneInfo(user.timezone) if user.timezone else board.zone
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return board.zone
+    return live_record.zone_for(user.timezone, board.timezone)
 
 
 # -- The live console ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // Polls a meeting's live URL, signed in by the session like every page: an unchanged poll is a
-// few fixed queries and an empty 204; a changed one returns the new record (or, with probe, just
-// the new version). Status 286 means the meeting is adjourned: stop. Every answer names the
+// few fixed queries and an empty 204; a changed one returns what changed in the record since
+// `version` (or, with probe, just the new version). Status 286 means the meeting is adjourned: stop. Every answer names the
 // meeting's status in X-Meeting-Status; onStatus hears it, and onTrouble hears a failed poll
 // (the next may succeed). A redirect (to the sign-in page) or 401 means the session is gone:
 // logged out, or the password changed; stop with "signed-out".

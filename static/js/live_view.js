@@ -1,5 +1,6 @@
-// Members' live view: swaps in the changed blocks of the meeting record, highlights them,
-// announces new notes politely, and never moves the reader's scroll position.
+// Members' live view: swaps in the changed blocks of the meeting record (a changed poll sends
+// only those, or the whole record when the page is too far behind), highlights them, announces
+// new notes politely, and never moves the reader's scroll position.
 import { startPolling } from "./live_poll.js";
 
 function blocksOf(root) {
@@ -23,6 +24,51 @@ function flash(element) {
   element.classList.add("live-changed");
 }
 
+// Puts the blocks of a partial answer in place: each replaces the block of its id or, new,
+// joins the record (a new note joins its item's notes); data-live-order (sent when blocks were added, moved or removed) is the
+// order of every block, and a block not named there is gone.
+// A list with data-live-notes="<block id>" brings only that item's new or changed notes.
+function applyBlocks(current, incoming) {
+  const changed = [];
+  for (const part of [...incoming.children]) {
+    if (part.dataset.liveNotes) {
+      const stream = document.getElementById(part.dataset.liveNotes)?.querySelector(".note-stream");
+      for (const note of [...part.children]) {
+        const old = document.getElementById(note.id);
+        if (old) {
+          old.replaceWith(note);
+          changed.push(note.id);
+        } else stream?.append(note);
+      }
+      continue;
+    }
+    if (!part.hasAttribute("data-live-block")) continue;
+    const old = document.getElementById(part.id);
+    if (old && current.contains(old)) old.replaceWith(part);
+    else current.append(part);
+    changed.push(part.id);
+  }
+  const order = incoming.dataset.liveOrder?.split(" ").filter(Boolean);
+  if (order) {
+    const kept = new Set(order);
+    for (const block of [...current.querySelectorAll(":scope > [data-live-block]")]) {
+      if (!kept.has(block.id)) block.remove();
+    }
+    let previous = null;
+    for (const id of order) {
+      const block = document.getElementById(id);
+      if (!block) continue;
+      const expected = previous ? previous.nextElementSibling : current.firstElementChild;
+      if (expected !== block) {
+        if (previous) previous.after(block);
+        else current.prepend(block);
+      }
+      previous = block;
+    }
+  }
+  return changed;
+}
+
 function applyRecord(html) {
   const current = document.getElementById("record");
   const incoming = new DOMParser().parseFromString(html, "text/html").getElementById("record");
@@ -33,12 +79,18 @@ function applyRecord(html) {
   const anchor = [...oldBlocks.values()].find((el) => el.getBoundingClientRect().bottom > 0);
   const anchorTop = anchor?.getBoundingClientRect().top;
   const anchorId = anchor?.id;
-  const changed = [];
-  for (const [id, block] of blocksOf(incoming)) {
-    const old = oldBlocks.get(id);
-    if (!old || old.outerHTML !== block.outerHTML) changed.push(id);
+  let changed = [];
+  if (incoming.hasAttribute("data-live-since")) {
+    // Only the blocks that changed since the version this page shows.
+    changed = applyBlocks(current, incoming);
+  } else {
+    for (const [id, block] of blocksOf(incoming)) {
+      const old = oldBlocks.get(id);
+      if (!old || old.outerHTML !== block.outerHTML) changed.push(id);
+    }
+    current.replaceChildren(...incoming.childNodes);
+    window.htmx?.process(current);
   }
-  current.replaceChildren(...incoming.childNodes);
   for (const name of ["data-live-version", "data-meeting-status"]) {
     if (incoming.hasAttribute(name)) current.setAttribute(name, incoming.getAttribute(name));
     else current.removeAttribute(name);
@@ -49,7 +101,10 @@ function applyRecord(html) {
   }
   for (const id of changed) {
     const el = document.getElementById(id);
-    if (el) flash(el);
+    if (!el) continue;
+    flash(el);
+    // What htmx drives inside (a folded item's notes, loaded when opened) starts working.
+    window.htmx?.process(el);
   }
   const fresh = [...current.querySelectorAll("[data-note]")].filter((el) => !seen.has(el.dataset.note));
   for (const note of fresh) flash(note);

@@ -8,8 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from meetings import services
 from meetings.models import Attendance, Note
-from tests.meetings.factories import AgendaItemFactory, MeetingFactory, started_meeting
+from meetings.services import ItemDetails
+from tests.meetings.factories import (
+    AgendaItemFactory,
+    MeetingFactory,
+    NoteFactory,
+    started_meeting,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -112,3 +119,50 @@ def test_member_signed_out_elsewhere_is_told_instead_of_a_silent_page(cast, new_
     count = len(polls)
     member.wait_for_timeout(2_500)
     assert len(polls) == count  # polling stopped
+
+
+def test_member_page_takes_a_note_and_a_new_item_from_partial_answers(cast, new_page, live_server):
+    meeting = started_meeting(cast.board, with_items=3, actor=cast.alice)
+    for item in meeting.items.all():
+        NoteFactory.create_batch(2, item=item, author=cast.sam, text=f"Said under {item.title}")
+    meeting.refresh_from_db()
+    url = live_server.url + reverse("meetings:meeting_detail", args=[cast.board.slug, meeting.pk])
+    poll_path = reverse("meetings:meeting_live", args=[cast.board.slug, meeting.pk])
+    member = new_page(cast.victor)
+    member.goto(url)
+    member.evaluate("window.__sameDocument = true")
+    expect(member.locator("#live-indicator")).to_have_attribute("data-state", "live")
+
+    def answered(response):
+        return poll_path in response.url and response.status == 200
+
+    current = meeting.current_item
+    # The first change after the page loaded: its version was never rendered for the live
+    # view, so the whole record comes.
+    with member.expect_response(answered) as first:
+        services.note_record(item=current, text="A first point", author=cast.alice)
+    assert "data-live-since" not in first.value.text()
+    expect(member.locator(f"#{current.anchor} .note-stream")).to_contain_text("A first point")
+
+    with member.expect_response(answered) as second:
+        services.note_record(item=current, text="Only this note travels", author=cast.alice)
+    partial = second.value.text()
+    # The note alone: none of the item's other notes, nor any other item.
+    assert "data-live-notes" in partial and "Said under" not in partial
+    assert "A first point" not in partial
+    expect(member.locator(f"#{current.anchor} .note-stream")).to_contain_text(
+        "Only this note travels"
+    )
+    expect(member.locator("#live-announcer")).to_contain_text("New note: Only this note travels")
+
+    with member.expect_response(answered) as third:
+        item = services.agenda_item_add(
+            meeting=meeting, details=ItemDetails(title="Any other business"), actor=cast.alice
+        )
+    assert "data-live-order" in third.value.text()
+    expect(member.locator(f"#{item.anchor} h2")).to_contain_text("4. Any other business")
+    expect(member.locator("#agenda")).to_contain_text("Any other business")
+    expect(member.locator("#record > [data-live-block]").last).to_have_id(item.anchor)
+    expect(member.locator("#record .note")).to_have_count(3 * 2 + 2)
+    assert member.evaluate("window.__sameDocument") is True  # no reload happened
+    member.screenshot(path="test-artifacts/live-delta-member.png", full_page=True)

@@ -89,6 +89,7 @@ NOT_WRITES = {
     "meeting_schedule",
     "meeting_detail",
     "meeting_live",
+    "item_notes",
     "live_console",
     "agenda_carry_over",  # tested below: refused with nothing offered
     "apologies",  # tested below: a member's post, answered with a message

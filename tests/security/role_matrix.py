@@ -250,6 +250,8 @@ MATRIX: dict[str, Row] = {
     # Asked for a changed record (no version) and as the unchanged poll (the version the page
     # has): both answer outsiders 404, with no version or status header.
     "meetings:meeting_live": read_only(board(), queries=("", "v={version}")),
+    # A long record's folded notes of one item, read like the record.
+    "meetings:item_notes": read_only(board()),
     "meetings:live_console": read_only(officers()),
     "meetings:console_start": post_only(officers(CONFLICT)),  # already started
     "meetings:console_adjourn": post_only(officers()),

@@ -1,0 +1,223 @@
+"""The members' live view's answers to a changed poll: rendered once per change, sent as only the
+blocks that changed.
+
+The record (`meeting_detail.html#record`) is a row of blocks, each with an id and
+`data-live-block`: the status line, the people, the attendance, the agenda, the corrections,
+the registered meeting sections, and each agenda item. The template marks where each block
+starts (`<!--live-block-->`) and where the last one ends (`<!--/live-blocks-->`), and in an
+item, where each note starts (`<!--live-note-->`) and where they end (`<!--/live-notes-->`).
+
+Everything a member sees in the record depends on the meeting's version and on a *variant*:
+the time zone their times are shown in, the day in that zone, and whether they may record the
+meeting (registered sections promise to depend on nothing else about the viewer, see
+`meetings.registry`). So, in the shared cache:
+
+- `render(meeting, version, variant)`: that version's blocks, rendered once;
+- `answer(meeting, from, to, variant)`: what a poll from `from` gets once the meeting is at
+  `to`, prepared once: the blocks whose rendering differs (of an item whose notes alone
+  changed, only the new or changed notes), with the new order of ids when it changed (a block
+  added, moved or removed), or the whole record when `from`'s render is no longer kept (or
+  `from` is no version at all);
+- `rendering(meeting, version, variant)`: held while one request renders that version, so
+  that the others arriving at the same moment wait for the next poll instead of all rendering.
+
+The live pass (`meetings.live_pass`) reads the prepared answer, or the mark that it is being
+prepared, in one cache read after its one query; only a miss goes to the view, which renders
+(`answer_for`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils.html import escape
+
+# How long renders and prepared answers are kept: a member whose page is older than this (or
+# asleep in a background tab) gets the whole record once.
+KEEP_SECONDS = 10 * 60
+# A render that has not finished in this long (a worker killed mid-way) stops holding others.
+RENDERING_SECONDS = 10
+BLOCK_MARK = "<!--live-block-->"
+END_MARK = "<!--/live-blocks-->"
+NOTE_MARK = "<!--live-note-->"
+NOTES_END = "<!--/live-notes-->"
+BLOCK_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def zone_for(person_zone: str, board_zone: str) -> zoneinfo.ZoneInfo:
+    """The zone a member's meeting pages use: their own, else the board's."""
+    try:
+        return zoneinfo.ZoneInfo(person_zone) if person_zone else zoneinfo.ZoneInfo(board_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(board_zone)
+
+
+def variant_of(zone: zoneinfo.ZoneInfo, today: dt.date, may_record: bool) -> str:
+    return f"{zone.key}:{today.isoformat()}:{'r' if may_record else 'm'}"
+
+
+def render_key(meeting_id: int, version: int, variant: str) -> str:
+    return f"meetings:live:render:{meeting_id}:{version}:{variant}"
+
+
+def answer_key(meeting_id: int, since: int | None, version: int, variant: str) -> str:
+    since_part = "whole" if since is None else since
+    return f"meetings:live:answer:{meeting_id}:{since_part}:{version}:{variant}"
+
+
+def rendering_key(meeting_id: int, version: int, variant: str) -> str:
+    return f"meetings:live:rendering:{meeting_id}:{version}:{variant}"
+
+
+def version_from(value: str | None) -> int | None:
+    """The version a poll says its page shows; None for anything else (the whole record)."""
+    if value is None or not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)
+
+
+# The prepared answer is not there yet, but another request is rendering it: poll again.
+PENDING = object()
+
+
+def prepared(meeting_id: int, since: int | None, version: int, variant: str):
+    """The prepared answer (a str), PENDING, or None (the view must prepare it): one cache
+    read, which is one query with PostgreSQL's cache table."""
+    answer, rendering = (
+        answer_key(meeting_id, since, version, variant),
+        rendering_key(meeting_id, version, variant),
+    )
+    found = cache.get_many([answer, rendering])
+    if answer in found:
+        return found[answer]
+    if rendering in found:
+        return PENDING
+    return None
+
+
+@dataclass(frozen=True)
+class Notes:
+    """An agenda item's notes, apart from the rest of its block (the shell)."""
+
+    shell: str
+    order: tuple[str, ...]
+    html: dict[str, str]  # note id -> the note's HTML
+
+    @classmethod
+    def of(cls, block: str) -> Notes | None:
+        if NOTE_MARK not in block:
+            return None
+        start, end = block.index(NOTE_MARK), block.index(NOTES_END)
+        chunks = [chunk.strip() for chunk in block[start:end].split(NOTE_MARK)[1:]]
+        names = [BLOCK_ID.search(chunk)[1] for chunk in chunks]
+        return cls(
+            shell=block[:start] + block[end:],
+            order=tuple(names),
+            html=dict(zip(names, chunks, strict=True)),
+        )
+
+    def added_to(self, earlier: Notes | None) -> list[str] | None:
+        """The notes new or changed since `earlier`, when that is all that changed (the rest
+        of the block alike, and earlier notes neither gone nor moved); else None."""
+        if earlier is None or earlier.shell != self.shell:
+            return None
+        if self.order[: len(earlier.order)] != earlier.order:
+            return None
+        return [name for name in self.order if earlier.html.get(name) != self.html[name]]
+
+
+@dataclass(frozen=True)
+class Render:
+    """One version's record, cut into its blocks."""
+
+    version: int
+    head: str  # the record's opening tag
+    order: tuple[str, ...]
+    blocks: dict[str, str]  # id -> the block's HTML
+    notes: dict[str, Notes]  # id of a block with notes -> its notes
+
+    def whole(self) -> str:
+        return self.head + "".join(self.blocks[name] for name in self.order) + "</div>"
+
+    def since(self, earlier: Render) -> str:
+        """Only what differs from `earlier`: the changed and the new blocks, or of a block whose
+        notes alone changed, those notes (in a list naming the block); and the order of every
+        block when it changed (which also says which blocks are gone)."""
+        parts = []
+        for name in self.order:
+            if earlier.blocks.get(name) == self.blocks[name]:
+                continue
+            notes = self.notes.get(name)
+            added = notes.added_to(earlier.notes.get(name)) if notes else None
+            if added is None:
+                parts.append(self.blocks[name])
+            else:
+                html = "".join(notes.html[note] for note in added)
+                parts.append(f'<ol data-live-notes="{name}">{html}</ol>')
+        extra = f' data-live-since="{earlier.version}"'
+        if self.order != earlier.order:
+            extra += f' data-live-order="{escape(" ".join(self.order))}"'
+        return self.head[:-1] + extra + ">" + "".join(parts) + "</div>"
+
+
+def cut(html: str, version: int) -> Render:
+    """The record's HTML (as the template renders it) cut into its blocks at the marks."""
+    start = html.index("<div")
+    head_end = html.index(">", start) + 1
+    body, _, _ = html[head_end:].partition(END_MARK)
+    order: list[str] = []
+    blocks: dict[str, str] = {}
+    notes: dict[str, Notes] = {}
+    for chunk in body.split(BLOCK_MARK)[1:]:
+        chunk = chunk.strip()
+        name = BLOCK_ID.search(chunk)[1]
+        order.append(name)
+        blocks[name] = chunk
+        if (found := Notes.of(chunk)) is not None:
+            notes[name] = found
+    return Render(
+        version=version, head=html[start:head_end], order=tuple(order), blocks=blocks, notes=notes
+    )
+
+
+def answer_for(
+    meeting_id: int, since: int | None, version: int, variant: str, render: Callable[[], str]
+):
+    """The answer to a poll from `since` (None: the whole record) once the meeting is at
+    `version`, prepared and kept for every member in the variant; `render()` is called only
+    when this version has not been rendered for the variant. PENDING while another request
+    renders it."""
+    answer, rendered = (
+        answer_key(meeting_id, since, version, variant),
+        render_key(meeting_id, version, variant),
+    )
+    earlier = None if since is None else render_key(meeting_id, since, variant)
+    found = cache.get_many([answer, rendered, *([earlier] if earlier else [])])
+    if answer in found:
+        return found[answer]
+    current = found.get(rendered)
+    if current is None:
+        rendering = rendering_key(meeting_id, version, variant)
+        if not cache.add(rendering, True, RENDERING_SECONDS):
+            return PENDING
+        try:
+            current = cut(render(), version)
+            cache.set(rendered, current, KEEP_SECONDS)
+            text = _answer(current, found.get(earlier))
+            # Before the mark goes: the others find the answer, never a gap.
+            cache.set(answer, text, KEEP_SECONDS)
+        finally:
+            cache.delete(rendering)
+        return text
+    text = _answer(current, found.get(earlier))
+    cache.set(answer, text, KEEP_SECONDS)
+    return text
+
+
+def _answer(current: Render, earlier: Render | None) -> str:
+    return current.whole() if earlier is None else current.since(earlier)
