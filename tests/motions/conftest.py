@@ -19,6 +19,25 @@ def meeting(cast):
     return meeting
 
 
+@pytest.fixture
+def proxied_meeting(cast):
+    """Ivan (Initech) named Greta (Globex) his proxy before the meeting and then did not come;
+    Victor, Greta and Nora are present."""
+    from meetings import services as meeting_services
+    from meetings.proxies import proxy_name
+    from tests.meetings.factories import MeetingFactory
+
+    board = cast.board
+    board.proxies_from_other_organisations = True
+    board.save()
+    start = timezone.now() - dt.timedelta(hours=1)
+    meeting = MeetingFactory(board=board, starts_at=start)
+    proxy_name(meeting=meeting, grantor=cast.ivan, holder=cast.greta, actor=cast.ivan)
+    meeting = meeting_services.meeting_start(meeting=meeting, actor=cast.alice, at=start)
+    attend(meeting, cast.alice, cast.victor, cast.greta, cast.nora, at=start)
+    return meeting
+
+
 def put(cast, meeting=None, *, text="Approve this expense", method=Method.LIVE, **rule):
     """A draft motion put by the chair (in `meeting` unless it is a ballot)."""
     if method == Method.BALLOT:

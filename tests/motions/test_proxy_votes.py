@@ -1,39 +1,24 @@
 """A proxy casts the vote of the unit it holds; the unit's absent representative cannot; one vote
 per unit stays a database rule whoever casts it."""
 
-import datetime as dt
-
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
-from meetings import services as meeting_services
 from meetings.models import Attendance
-from meetings.proxies import proxy_name
 from meetings.queries import organisation_unit_key
 from motions import services
 from motions.errors import NotEntitled
 from motions.models import Choice, Vote
-from tests.meetings.factories import MeetingFactory, attend
+from tests.meetings.factories import attend
 from tests.motions.conftest import opened
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def meeting(cast):
-    """Ivan (Initech) named Greta (Globex) his proxy before the meeting and then did not come;
-    Victor, Greta and Nora are present."""
-    board = cast.board
-    board.proxies_from_other_organisations = True
-    board.save()
-    start = timezone.now() - dt.timedelta(hours=1)
-    meeting = MeetingFactory(board=board, starts_at=start)
-    proxy_name(meeting=meeting, grantor=cast.ivan, holder=cast.greta, actor=cast.ivan)
-    meeting = meeting_services.meeting_start(meeting=meeting, actor=cast.alice, at=start)
-    attend(meeting, cast.alice, cast.victor, cast.greta, cast.nora, at=start)
-    return meeting
+def meeting(proxied_meeting):
+    return proxied_meeting
 
 
 def test_proxy_casts_the_units_vote(cast, meeting):

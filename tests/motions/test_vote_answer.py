@@ -9,29 +9,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import services as meeting_services
-from meetings.proxies import proxy_name
 from meetings.queries import organisation_unit_key
 from motions import services
 from motions.models import Choice, Method, Status
-from tests.meetings.factories import MeetingFactory, attend
 from tests.motions.conftest import opened
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def meeting(cast):
-    """Ivan (Initech) named Greta (Globex) his proxy and did not come; Victor and Greta came."""
-    board = cast.board
-    board.proxies_from_other_organisations = True
-    board.save()
-    start = timezone.now() - dt.timedelta(hours=1)
-    meeting = MeetingFactory(board=board, starts_at=start)
-    proxy_name(meeting=meeting, grantor=cast.ivan, holder=cast.greta, actor=cast.ivan)
-    meeting = meeting_services.meeting_start(meeting=meeting, actor=cast.alice, at=start)
-    attend(meeting, cast.alice, cast.victor, cast.greta, at=start)
-    return meeting
+def meeting(proxied_meeting):
+    return proxied_meeting
 
 
 def vote(client_for, person, motion, **data):
