@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         layout = {f"{args.prefix}_small": ["small"], f"{args.prefix}_large": ["large"]}
     template = f"{args.prefix}_template"
     created = [template, *layout]
-    rows: list[Row] = []
+    rows = LoggedRows()
     try:
         build_template(environment, template)
         if infra.static_is_stale():
@@ -110,6 +110,28 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps([row_json(row) for row in rows], indent=1))
     return 0
+
+
+class LoggedRows(list):
+    """The table's rows, each also logged as it is measured: a run cut short (a machine taken
+    away, a scenario that never ends) still leaves its figures in the log."""
+
+    def append(self, row: Row) -> None:
+        super().append(row)
+        figures = row.figures
+        numbers = (
+            f"{figures.rate:,.0f} req/s, p95 {figures.p95:.1f} ms, {figures.errors} errors, "
+            f"{figures.queries} queries"
+            if figures
+            else "-"
+        )
+        ratio = f", ratio {row.ratio:.2f}" if row.ratio is not None else ""
+        log(f"row: {row.size} | {row.scenario} | {numbers}{ratio} | {row.verdict}")
+
+    def __iadd__(self, rows):
+        for row in rows:
+            self.append(row)
+        return self
 
 
 def build_template(environment: Environment, template: str) -> None:

@@ -21,6 +21,8 @@ CHOICES = ("for", "against", "abstain")
 # Voters in flight at once, as the issue sets the burst.
 CONCURRENCY = 64
 TIMEOUT = 60.0
+# A vote the burst never sent, having given up once a whole round of votes timed out.
+NOT_SENT = 598
 
 
 # -- Building (in the generator) -------------------------------------------------------------
@@ -152,9 +154,17 @@ async def _burst(base: str, vote: dict, csrf: str, watchers: int) -> tuple:
     failures: list = []
     done = asyncio.Event()
 
+    gave_up = asyncio.Event()
+    timeouts = 0
+
     async def cast(session: str, choice: str) -> None:
+        nonlocal timeouts
         async with semaphore:
             started = time.monotonic()
+            if gave_up.is_set():
+                # The server fell behind for good: say so rather than wait out every vote.
+                votes.append(Reply(NOT_SENT, {}, 0, started, started))
+                return
             try:
                 reply = await asyncio.wait_for(
                     fetch(
@@ -167,6 +177,9 @@ async def _burst(base: str, vote: dict, csrf: str, watchers: int) -> tuple:
                 )
             except (OSError, TimeoutError):
                 reply = Reply(599, {}, 0, started, time.monotonic())
+                timeouts += 1
+                if timeouts >= CONCURRENCY:
+                    gave_up.set()
             votes.append(reply)
 
     async def watch(session: str, offset: float) -> None:
@@ -243,6 +256,12 @@ def burst(
         problems.append(f"stored {kept['current']} for sent {wanted}")
     if kept["frozen"] != wanted:
         problems.append(f"tally {kept['frozen']} for sent {wanted}")
+    not_sent = sum(1 for reply in votes if reply.status == NOT_SENT)
+    if not_sent:
+        problems.append(
+            f"gave up after {CONCURRENCY} votes timed out; {not_sent:,} never sent "
+            "(the server fell behind)"
+        )
     poll_errors = sum(1 for reply in polls if reply.status >= 400) + len(failures)
     if poll_errors:
         problems.append(f"{poll_errors} watcher errors")
