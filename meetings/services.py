@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from governance import audit
@@ -50,11 +50,13 @@ from meetings.locking import (  # noqa: F401  (re-exported: other apps lock and 
 from meetings.models import (
     AgendaItem,
     Attendance,
+    AttendanceStatus,
     ItemKind,
     Meeting,
     MeetingKind,
     MeetingStatus,
     Note,
+    Presence,
 )
 
 # Re-exported: other apps match names as the console matches speakers.
@@ -614,11 +616,15 @@ def note_record(
         if hint is None:
             statement = text.strip()
     elif attribute and hint is not None:
-        present = [
-            a
-            for a in meeting.attendances.present().select_related("person")
-            if a.is_present_at(None)
-        ]
+        # Those in the room now (marked present, in a stretch not yet ended), in one query.
+        present = list(
+            meeting.attendances.filter(
+                Exists(Presence.objects.filter(attendance=OuterRef("pk"), departed_at=None)),
+                status=AttendanceStatus.PRESENT,
+            )
+            .select_related("person")
+            .order_by()
+        )
         candidates = match_speaker(hint, present)
         if not candidates:
             raise SpeakerUnknown(

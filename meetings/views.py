@@ -25,7 +25,12 @@ from governance.access import acting_standing, get_board_for
 from governance.formatting import when
 from governance.models import Board, Seat, Standing, User
 from meetings import live_pass, registry, services
-from meetings.access import can_plan, can_record, get_meeting_for, require_recorder
+from meetings.access import (
+    can_plan,
+    can_record,
+    get_meeting_for,
+    get_meeting_to_record,
+)
 from meetings.corrections import corrections_of, may_correct
 from meetings.errors import (
     RECORD_CLOSED,
@@ -289,8 +294,7 @@ def _summary_form_for(item: AgendaItem | None) -> SummaryForm | None:
 
 
 def _recorder_meeting(request: HttpRequest, board_slug: str, meeting_id: int):
-    board, standing, meeting = get_meeting_for(request.user, board_slug, meeting_id)
-    require_recorder(request.user, standing, meeting)
+    board, standing, meeting = get_meeting_to_record(request.user, board_slug, meeting_id)
     request.console = (board, standing)
     return board, standing, meeting
 
@@ -321,23 +325,38 @@ def _console_response(
         meeting = Meeting.objects.select_related("board", "chair", "minute_taker").get(
             pk=meeting_id
         )
-    retarget = False
+    retarget = PIECE_ROOTS.get(piece, "")
     if meeting.is_adjourned and (status >= 400 or piece != "console"):
         # A closed record: whatever was refused, the answer is the record, read-only, with
         # why nothing was stored (409), in place of the whole console.
         if status >= 400:
             status, saved, extra = 409, "", {"errors": {"head": RECORD_CLOSED}}
-        piece, retarget = "console", True
+        piece, retarget = "console", "#console"
     context = _console_context(request.user, board, standing, meeting, **extra)
     template = CONSOLE + (f"#{piece}" if request.htmx else "")
     response = render(request, template, context, status=status)
     if retarget and request.htmx:
-        response["HX-Retarget"] = "#console"
+        response["HX-Retarget"] = retarget
         response["HX-Reswap"] = "outerHTML"
+        if piece == "sections" and status == 200:
+            # A line that became what it names: the note box is emptied as for a note.
+            response.write(
+                render_to_string(f"{CONSOLE}#note_form", context | {"oob": True}, request)
+            )
+    return _told(response, meeting, saved if status == 200 else "")
+
+
+def _told(response: HttpResponse, meeting: Meeting, saved: str = "") -> HttpResponse:
+    """The headers every console answer carries: the version it leaves the record at (so the
+    console's own poll does not fetch again what it just got), and what was saved."""
     response["X-Live-Version"] = str(meeting.live_version)
-    if saved and status == 200:
+    if saved:
         response["HX-Trigger"] = json.dumps({"meetings:saved": saved})
     return response
+
+
+# Pieces that answer a form aimed elsewhere (the note box appends to the stream): where they go.
+PIECE_ROOTS = {"note_form": "#note-form", "sections": "#item-parts", "stream": "#stream"}
 
 
 CONSOLE_PIECES = {"console", "roll", "stream", "notes", "sections", "summary", "agenda", "panels"}
@@ -537,7 +556,10 @@ def console_guest(request: HttpRequest, board_slug: str, meeting_id: int) -> Htt
 
 
 def _item_of(meeting: Meeting, item_id: int) -> AgendaItem:
-    item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
+    """The meeting's item `item_id`: the current one was read with the meeting."""
+    item = meeting.current_item
+    if item is None or item.pk != item_id:
+        item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
     item.meeting = meeting
     return item
 
@@ -576,10 +598,13 @@ def console_note(
 ) -> HttpResponse:
     board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
     item = _item_of(meeting, item_id)
+    # A refusal comes back as the note box with why; a console with no box (a meeting not
+    # started: a stale page, or a post from elsewhere) has the stream say it.
+    box = "note_form" if meeting.is_in_progress else "stream"
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _console_error(
-            request, board_slug, meeting_id, "stream", "note", _first_error(form), note_form=form
+            request, board_slug, meeting_id, box, "note", _first_error(form), note_form=form
         )
     text, choice = form.cleaned_data["text"], form.cleaned_data["speaker"]
     board_only = form.cleaned_data["board_only"]
@@ -590,7 +615,7 @@ def console_note(
             request,
             board_slug,
             meeting_id,
-            "stream",
+            box,
             "note",
             error,
             note_form=NoteForm(initial={"text": text, "board_only": board_only}),
@@ -613,7 +638,10 @@ def console_note(
         except DomainError as error:
             return refuse(error, offer_no_speaker=True, line_refused=True)
         if claimed is not None:
-            return _console_response(request, board_slug, meeting_id, "stream", saved=claimed.saved)
+            # What it became shows under the item (other apps' parts), not in the stream.
+            return _console_response(
+                request, board_slug, meeting_id, "sections", saved=claimed.saved
+            )
 
     speaker = None
     if choice and choice != "none":
@@ -639,11 +667,18 @@ def console_note(
         return refuse(error)
     who = f" ({note.speaker.name})" if note.speaker_id else ""
     who += ", board only" if note.board_only else ""
-    # Recording a note changes nothing on the meeting but its version, which the service
-    # updated on this very object.
-    return _console_response(
-        request, board_slug, meeting_id, "stream", saved=f"Note saved{who}", meeting=meeting
+    saved = f"Note saved{who}"
+    if not request.htmx:
+        return _console_response(request, board_slug, meeting_id, "stream", saved=saved)
+    # The note alone, appended to the stream, and the box afresh: nothing else changed but the
+    # meeting's version, which the service updated on this very object.
+    context = {"board": board, "meeting": meeting, "current": item, "note": note}
+    html = render_to_string(f"{CONSOLE}#note", context, request) + render_to_string(
+        f"{CONSOLE}#note_form",
+        context | {"note_form": NoteForm(), "errors": {}, "oob": True},
+        request,
     )
+    return _told(HttpResponse(html), meeting, saved)
 
 
 @require_POST
