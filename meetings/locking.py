@@ -38,7 +38,9 @@ def _locked(meeting: Meeting, *, closed_ok: bool = False) -> Meeting:
     the UPDATE that bumps its version, on condition that the version and status are still those
     read: every change to the record bumps the version, so the row then is what was read, and
     reading it again would learn nothing. Otherwise (someone wrote since) it is read again."""
-    locked = _claimed(meeting) if meeting.__dict__.get(AS_STORED) else None
+    # Other apps and corrections (`closed_ok`) lock as before: they tell live pages themselves.
+    claim = meeting.__dict__.get(AS_STORED) and not closed_ok
+    locked = _claimed(meeting) if claim else None
     if locked is None:
         locked = (
             Meeting.objects.select_for_update(of=("self",))
@@ -50,13 +52,13 @@ def _locked(meeting: Meeting, *, closed_ok: bool = False) -> Meeting:
     return locked
 
 
-def _claimed(meeting: Meeting) -> Meeting | None:
-    """A copy of `meeting`, its version bumped under the row's lock, if the row is still as
-    read; None if anyone changed it since. The caller's object is left as it was, so a refusal
-    (which rolls the bump back) leaves nothing behind."""
+def _claimed(meeting: Meeting, **changes) -> Meeting | None:
+    """A copy of `meeting`, its version bumped (and `changes` made) under the row's lock, if the
+    row is still as read; None if anyone changed it since. The caller's object is left as it
+    was, so a refusal (which rolls the bump back) leaves nothing behind."""
     claimed = Meeting.objects.filter(
         pk=meeting.pk, live_version=meeting.live_version, status=meeting.status
-    ).update(live_version=F("live_version") + 1)
+    ).update(live_version=F("live_version") + 1, **changes)
     if not claimed:
         return None
     locked = copy.copy(meeting)

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 import zoneinfo
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -356,7 +357,12 @@ def _told(response: HttpResponse, meeting: Meeting, saved: str = "") -> HttpResp
 
 
 # Pieces that answer a form aimed elsewhere (the note box appends to the stream): where they go.
-PIECE_ROOTS = {"note_form": "#note-form", "sections": "#item-parts", "stream": "#stream"}
+PIECE_ROOTS = {
+    "console": "#console",
+    "note_form": "#note-form",
+    "sections": "#item-parts",
+    "stream": "#stream",
+}
 
 
 CONSOLE_PIECES = {"console", "roll", "stream", "notes", "sections", "summary", "agenda", "panels"}
@@ -569,27 +575,64 @@ def console_open_item(
     request: HttpRequest, board_slug: str, meeting_id: int, item_id: int
 ) -> HttpResponse:
     board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
-    item = _item_of(meeting, item_id)
+    agenda = _agenda_of(meeting)
+    item = next((each for each in agenda if each.pk == item_id), None)
+    if item is None:
+        raise Http404("No such item")
+    item.meeting = meeting
     try:
-        services.agenda_item_open(item=item, actor=request.user)
+        item = services.agenda_item_open(item=item, actor=request.user, agenda=agenda)
     except DomainError as error:
         return _console_error(request, board_slug, meeting_id, "console", "agenda", error)
-    return _console_response(request, board_slug, meeting_id, "console", saved=f"Now: {item.title}")
+    return _item_opened(request, board, item, agenda)
 
 
 @require_POST
 def console_next_item(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
     board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
     after = request.POST.get("after", "")
+    agenda = _agenda_of(meeting)
     try:
         item = services.agenda_next_item(
             meeting=meeting,
             actor=request.user,
             after=int(after) if after.isascii() and after.isdigit() else None,
+            agenda=agenda,
         )
     except DomainError as error:
         return _console_error(request, board_slug, meeting_id, "console", "agenda", error)
-    return _console_response(request, board_slug, meeting_id, "console", saved=f"Now: {item.title}")
+    return _item_opened(request, board, item, agenda)
+
+
+def _agenda_of(meeting: Meeting) -> list[AgendaItem]:
+    """The items, read after the meeting: the services move on from them, and show them."""
+    return list(meeting.items.in_order().select_related("presenter"))
+
+
+def _item_opened(
+    request: HttpRequest, board: Board, item: AgendaItem, agenda: list[AgendaItem]
+) -> HttpResponse:
+    """The current column for the item now open, the agenda's marks and the "Next item" form
+    out of band; the item's notes and parts, and the panels that follow the item, load
+    themselves after (they grow with the item; this answer does not)."""
+    meeting, saved = item.meeting, f"Now: {item.title}"
+    if not request.htmx:
+        return _console_response(request, board.slug, meeting.pk, "console", saved=saved)
+    context = {
+        "board": board,
+        "meeting": meeting,
+        "record": SimpleNamespace(items=agenda),
+        "current": item,
+        "notes": [],
+        "lazy": True,
+        "note_form": NoteForm(),
+        "summary_form": _summary_form_for(item),
+        "errors": {},
+    }
+    html = render_to_string(f"{CONSOLE}#current_col", context, request)
+    for piece in ("agenda_list", "next_form", "panels"):
+        html += render_to_string(f"{CONSOLE}#{piece}", context | {"oob": True}, request)
+    return _told(HttpResponse(html), meeting, saved)
 
 
 @require_POST

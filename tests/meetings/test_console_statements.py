@@ -58,6 +58,8 @@ def post(client, path, data):
 
     with connection.execute_wrapper(count):
         response = client.post(path, data, headers=HTMX)
+    import os, sys
+    if os.environ.get("SHOW_COUNTS"): sys.stderr.write(f"\nCOUNT {path} {len(sent)} sent {len(response.content)} bytes\n" + ("\n".join("   " + q[:110] for q in sent) if os.environ.get("SHOW_COUNTS") == "2" else "") + "\n")
     return response, sent
 
 

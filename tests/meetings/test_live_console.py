@@ -132,7 +132,8 @@ def test_console_page_shows_roll_call_quorum_current_item_and_agenda(cast, clien
         # A note answers itself alone, appended to the stream (the note box follows).
         ("console_note", {"text": "Victor: fine"}, '<li class="note"'),
         ("console_summary", {"summary": "S", "version": 0}, '<div id="summary"'),
-        ("console_next_item", {}, '<div id="console"'),
+        # Moving on answers the current column (the agenda's marks follow out of band).
+        ("console_next_item", {}, '<section id="current-col"'),
         ("console_add_item", {"title": "AOB", "kind": "decision"}, '<aside id="agenda"'),
     ],
 )
