@@ -68,6 +68,12 @@ def _claimed(meeting: Meeting, **changes) -> Meeting | None:
     return locked
 
 
+def still_as_read(locked: Meeting) -> bool:
+    """Whether `locked` was locked by its version bump (`_claimed`): the meeting, and what its
+    caller read after it, are as stored."""
+    return bool(locked.__dict__.get(_BUMPED))
+
+
 def _changed(meeting: Meeting) -> None:
     """Tell live readers the record moved on: one UPDATE, safe against concurrent writers."""
     if meeting.__dict__.pop(_BUMPED, False):

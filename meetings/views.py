@@ -50,8 +50,16 @@ from meetings.models import (
     Meeting,
     Note,
 )
+from meetings.presence import roll_as_stored
 from meetings.proxy_views import proxy_panel_for
-from meetings.queries import expectation_for, meeting_record, quorum_of, roll_call
+from meetings.queries import (
+    MeetingRecord,
+    expectation_for,
+    meeting_record,
+    quorum_of,
+    roll_call,
+    roll_entry_for,
+)
 
 CONSOLE = "meetings/live_console.html"
 DETAIL = "meetings/meeting_detail.html"
@@ -359,6 +367,7 @@ def _told(response: HttpResponse, meeting: Meeting, saved: str = "") -> HttpResp
 # Pieces that answer a form aimed elsewhere (the note box appends to the stream): where they go.
 PIECE_ROOTS = {
     "console": "#console",
+    "roll": "#roll",
     "note_form": "#note-form",
     "sections": "#item-parts",
     "stream": "#stream",
@@ -468,6 +477,9 @@ def _console_error(
     )
 
 
+KEY_LIMIT = 2**31
+
+
 @require_POST
 def console_attendance(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
     board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
@@ -476,11 +488,20 @@ def console_attendance(request: HttpRequest, board_slug: str, meeting_id: int) -
         return _console_error(request, board_slug, meeting_id, "roll", "roll", _first_error(form))
     status = form.cleaned_data["status"]
     at = _typed_moment(meeting, form.cleaned_data["at"])
+    person_id, attendance_id = form.cleaned_data["person"], form.cleaned_data["attendance"]
+    # Who is present and the one asked about, read once: the service decides on them when
+    # nothing changed since the meeting was read, and the answer's quorum counts them.
+    roll = roll_as_stored(
+        meeting,
+        # An id past any key names nobody (and would overflow the database's integer).
+        person_id=person_id if person_id and person_id < KEY_LIMIT else None,
+        attendance_id=attendance_id if attendance_id and attendance_id < KEY_LIMIT else None,
+    )
     try:
-        if form.cleaned_data["attendance"]:
-            attendance = get_object_or_404(
-                Attendance, pk=form.cleaned_data["attendance"], meeting=meeting
-            )
+        if attendance_id:
+            attendance = next((each for each in roll if each.pk == attendance_id), None)
+            if attendance is None:
+                raise Http404("No such attendance")
             if status == "left":
                 attendance = services.attendance_depart(
                     attendance=attendance, actor=request.user, at=at
@@ -496,19 +517,25 @@ def console_attendance(request: HttpRequest, board_slug: str, meeting_id: int) -
                     status=status,
                     actor=request.user,
                     at=at,
+                    roll=roll,
                 )
             else:
                 raise DomainError("A guest is recorded present; record them leaving instead.")
         else:
             if status in ("left", "back"):
                 raise DomainError("Mark them present first.")
+            known = next((each for each in roll if each.person_id == person_id), None)
             # Only people who have sat on this board: anyone else is not this board's to name.
-            person = get_object_or_404(
-                User.objects.filter(pk__in=Seat.objects.filter(board=board).values("person")),
-                pk=form.cleaned_data["person"],
+            person = (
+                known.person
+                if known is not None
+                else get_object_or_404(
+                    User.objects.filter(pk__in=Seat.objects.filter(board=board).values("person")),
+                    pk=person_id,
+                )
             )
             attendance = services.attendance_mark(
-                meeting=meeting, person=person, status=status, actor=request.user, at=at
+                meeting=meeting, person=person, status=status, actor=request.user, at=at, roll=roll
             )
     except DomainError as error:
         return _console_error(request, board_slug, meeting_id, "roll", "roll", error)
@@ -518,9 +545,29 @@ def console_attendance(request: HttpRequest, board_slug: str, meeting_id: int) -
         verb = f"{status} {when(moment, 'time')}"
     else:
         verb = attendance.get_status_display().lower()
-    return _console_response(
-        request, board_slug, meeting_id, "roll", saved=f"{attendance.name}: {verb}"
-    )
+    saved = f"{attendance.name}: {verb}"
+    if not request.htmx:
+        return _console_response(request, board_slug, meeting_id, "roll", saved=saved)
+    if status in ("left", "back"):
+        roll = roll_as_stored(meeting, attendance_id=attendance.pk)  # the service read its own
+        attendance = next(each for each in roll if each.pk == attendance.pk)
+    return _roll_line(request, board, attendance, roll, saved)
+
+
+def _roll_line(
+    request: HttpRequest, board: Board, attendance: Attendance, roll: list, saved: str
+) -> HttpResponse:
+    """The roll call's line that changed, and its head (quorum, how many present) out of band:
+    the rest of the roll is as it was."""
+    meeting = attendance.meeting
+    record = MeetingRecord(meeting=meeting, items=[], attendances=roll)
+    if not meeting.board.proxies_count_for_quorum:
+        record.__dict__["proxies"] = []  # neither the quorum nor its timeline looks at them
+    context = {"board": board, "meeting": meeting, "record": record}
+    html = render_to_string(
+        f"{CONSOLE}#roll_entry", context | {"entry": roll_entry_for(attendance)}, request
+    ) + render_to_string(f"{CONSOLE}#roll_head", context | {"oob": True}, request)
+    return _told(HttpResponse(html), meeting, saved)
 
 
 def _typed_moment(meeting: Meeting, value: dt.time | None) -> dt.datetime | None:

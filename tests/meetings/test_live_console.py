@@ -128,7 +128,8 @@ def test_console_page_shows_roll_call_quorum_current_item_and_agenda(cast, clien
 @pytest.mark.parametrize(
     ("name", "data", "piece"),
     [
-        ("console_attendance", {"status": "present"}, '<section id="roll"'),
+        # A roll-call click answers its own line (the roll's head follows out of band).
+        ("console_attendance", {"status": "present"}, '<li class="roll-entry'),
         # A note answers itself alone, appended to the stream (the note box follows).
         ("console_note", {"text": "Victor: fine"}, '<li class="note"'),
         ("console_summary", {"summary": "S", "version": 0}, '<div id="summary"'),
