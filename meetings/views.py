@@ -317,6 +317,7 @@ def _console_response(
     status: int = 200,
     saved: str = "",
     meeting: Meeting | None = None,
+    fresh_note_box: bool = False,
     **extra,
 ) -> HttpResponse:
     """Render `piece` of the console for htmx, else the page (a redirect after a success).
@@ -347,7 +348,7 @@ def _console_response(
     if retarget and request.htmx:
         response["HX-Retarget"] = retarget
         response["HX-Reswap"] = "outerHTML"
-        if piece == "sections" and status == 200:
+        if fresh_note_box and status == 200:
             # A line that became what it names: the note box is emptied as for a note.
             response.write(
                 render_to_string(f"{CONSOLE}#note_form", context | {"oob": True}, request)
@@ -730,7 +731,12 @@ def console_note(
         if claimed is not None:
             # What it became shows under the item (other apps' parts), not in the stream.
             return _console_response(
-                request, board_slug, meeting_id, "sections", saved=claimed.saved
+                request,
+                board_slug,
+                meeting_id,
+                "sections",
+                saved=claimed.saved,
+                fresh_note_box=True,
             )
 
     speaker = None

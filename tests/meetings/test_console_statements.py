@@ -284,3 +284,26 @@ def test_marking_from_a_stale_read_decides_on_what_is_stored(cast, chair):
     assert entry.changes == {"status": ["absent", "apologies"]}
     victor = next(each for each in roll if each.person_id == cast.victor.pk)
     assert victor.status == "apologies" and victor.presence == []
+
+
+def test_a_line_that_becomes_an_action_answers_the_items_parts_and_a_fresh_box(cast, chair):
+    meeting = meeting_with(cast)
+    response, statements = post(
+        chair,
+        url(meeting, "console_note", meeting.current_item_id),
+        {"text": "Action Victor: send the figures"},
+    )
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#item-parts"
+    assert response.text.lstrip().startswith('<div id="item-parts"')
+    assert "send the figures" in response.text
+    assert 'id="note-form"' in response.text and notes_in(response.text) == []
+
+
+def test_refreshing_the_items_parts_leaves_the_note_box_alone(cast, chair):
+    """The console fetches the parts after moving on, and after a co-recorder's change."""
+    meeting = meeting_with(cast)
+    response = chair.get(url(meeting, "live_console"), {"piece": "sections"}, headers=HTMX)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="item-parts"')
+    assert 'id="note-form"' not in response.text
