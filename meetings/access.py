@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from governance.access import get_board_for
-from governance.models import Board, Seat, Standing
+from governance.models import Board, Standing
 from meetings.models import Meeting
 
 # Marks a meeting read as stored, untouched since: `meetings.locking._locked` may then lock it by
@@ -31,34 +28,10 @@ def get_meeting_for(user, board_slug: str, meeting_id: int) -> tuple[Board, Stan
 def get_meeting_to_record(
     user, board_slug: str, meeting_id: int
 ) -> tuple[Board, Standing, Meeting]:
-    """`get_meeting_for`, then `require_recorder`, in two queries for the console's every
-    write: the person's seats with their board, then the meeting with its current item.
-
-    The seats are read for the days around today, since "today" is the board's day for someone
-    who chose no zone of their own, and kept for the one day once the board is known. Without a
-    seat (a superuser, or someone outside the board), the board's own lookup decides as it does
-    for every page."""
-    seats: list[Seat] = []
-    if getattr(user, "is_authenticated", False):
-        around = timezone.now().date()
-        seats = list(
-            Seat.objects.overlapping(around - dt.timedelta(days=1), around + dt.timedelta(days=1))
-            .filter(board__slug=board_slug, person=user)
-            .select_related("board", "person", "organisation")
-            .order_by("organisation__name", "role", "person__full_name")
-        )
-    if not seats:
-        board, standing = get_board_for(user, board_slug)
-    else:
-        board = seats[0].board
-        if not getattr(user, "timezone", ""):
-            timezone.activate(board.zone)
-        on = timezone.localdate()
-        held = tuple(seat for seat in seats if seat.holds_on(on))
-        if not held:
-            board, standing = get_board_for(user, board_slug)
-        else:
-            standing = Standing(board=board, on=on, seats=held)
+    """`get_meeting_for`, then `require_recorder`, for the console's every write: the person's
+    seats with their board (one query), then the meeting with its current item (one more).
+    The meeting is marked as read as stored, for `meetings.locking._locked`."""
+    board, standing = get_board_for(user, board_slug)
     meeting = get_object_or_404(
         Meeting.objects.select_related("chair", "minute_taker", "current_item"),
         pk=meeting_id,
