@@ -9,6 +9,10 @@ from governance.access import get_board_for
 from governance.models import Board, Standing
 from meetings.models import Meeting
 
+# Marks a meeting read as stored, untouched since: `meetings.locking._locked` may then lock it by
+# one conditional UPDATE instead of reading it again.
+AS_STORED = "_as_stored"
+
 
 def get_meeting_for(user, board_slug: str, meeting_id: int) -> tuple[Board, Standing, Meeting]:
     """The meeting and the user's standing on its board; 404 outside the board."""
@@ -18,6 +22,24 @@ def get_meeting_for(user, board_slug: str, meeting_id: int) -> tuple[Board, Stan
         pk=meeting_id,
         board=board,
     )
+    return board, standing, meeting
+
+
+def get_meeting_to_record(
+    user, board_slug: str, meeting_id: int
+) -> tuple[Board, Standing, Meeting]:
+    """`get_meeting_for`, then `require_recorder`, for the console's every write: the person's
+    seats with their board (one query), then the meeting with its current item (one more).
+    The meeting is marked as read as stored, for `meetings.locking._locked`."""
+    board, standing = get_board_for(user, board_slug)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("chair", "minute_taker", "current_item"),
+        pk=meeting_id,
+        board=board,
+    )
+    meeting.board = board
+    require_recorder(user, standing, meeting)
+    meeting.__dict__[AS_STORED] = True
     return board, standing, meeting
 
 

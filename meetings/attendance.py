@@ -17,9 +17,17 @@ from governance.formatting import day, when
 from governance.models import REPRESENTATIVE_ROLES, seats_on
 from governance.text import NAME_INVISIBLE, name_refusal, normalized_text
 from meetings.errors import ApologiesRefused, MeetingNotOpen, NotSeated, PresenceRefused
-from meetings.locking import _locked, _recorded
+from meetings.locking import _locked, _recorded, still_as_read
 from meetings.models import GUEST, Attendance, AttendanceStatus, Meeting, Presence
-from meetings.presence import moment_in_meeting, presence_snapshot, stretches_stored
+from meetings.presence import (
+    Stretch,
+    keep_stretches,
+    moment_in_meeting,
+    presence_snapshot,
+    roll_as_stored,
+    stretches_known,
+    stretches_stored,
+)
 from meetings.queries import principal_seat
 
 
@@ -60,17 +68,36 @@ def apologies_withdraw(*, meeting: Meeting, person, actor) -> None:
 
 @transaction.atomic
 def attendance_mark(
-    *, meeting: Meeting, person, status: str, actor, at: dt.datetime | None = None
+    *,
+    meeting: Meeting,
+    person,
+    status: str,
+    actor,
+    at: dt.datetime | None = None,
+    roll: list[Attendance] | None = None,
 ) -> Attendance:
     """Record a seated person as present, sending apologies, or absent.
 
     The first record snapshots the organisation and role they sit for on the meeting date.
     Marked present during the meeting, they arrive now; before it, they are there from the start.
+
+    `roll` (`roll_as_stored`, with this person, read after the meeting) spares reading them
+    again when the meeting is still as read, and is kept in step, stretches and all; otherwise
+    it is read again under the lock.
     """
     if status not in AttendanceStatus.values:
         raise NotSeated("Choose present, apologies or absent.")
     locked = _locked(meeting)
-    attendance = Attendance.objects.filter(meeting=locked, person=person).first()
+    if roll is not None:
+        if not still_as_read(locked):
+            roll[:] = roll_as_stored(locked, person_id=person.pk)
+        attendance = next((a for a in roll if a.person_id == person.pk), None)
+    else:
+        attendance = (
+            Attendance.objects.select_for_update(of=("self",))
+            .filter(meeting=locked, person=person)
+            .first()
+        )
     if attendance is None:
         seat = principal_seat(seats_on(locked.board, locked.date).filter(person=person))
         if seat is None:
@@ -88,28 +115,34 @@ def attendance_mark(
             role=seat.role,
             title=seat.title,
         )
-    if attendance.pk is not None:
-        attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
-        before = presence_snapshot(attendance)
+        stretches: list[Stretch] = []
+        if roll is not None:
+            roll.append(attendance)
     else:
-        before = {}
+        stretches = (
+            stretches_known(attendance) if roll is not None else stretches_stored(attendance)
+        )
+    before = presence_snapshot(attendance, stretches) if attendance.pk is not None else {}
     was_present = attendance.is_present
     attendance.status = status
     attendance.save()
     if status != AttendanceStatus.PRESENT:
         # A correction: they were never here, so there is nothing to time.
-        attendance.stretches.all().delete()
-    elif not was_present or not before.get("stretches"):
+        if stretches:
+            attendance.stretches.all().delete()
+        keep_stretches(attendance, [])
+    elif not was_present or not stretches:
         # Marked present during the meeting, they arrive now; before it, from the opening.
         arrived = (
             moment_in_meeting(locked, at, name=attendance.name, what="arriving")
             if locked.is_in_progress
             else None
         )
-        Presence.objects.create(attendance=attendance, arrived_at=arrived)
-    elif not any(departed is None for _arrived, departed in stretches_stored(attendance)):
+        stretch = Presence.objects.create(attendance=attendance, arrived_at=arrived)
+        keep_stretches(attendance, [stretch])
+    elif not any(departed is None for _arrived, departed in stretches):
         # Marked present again after leaving: they are back.
-        _open_stretch(locked, attendance, at)
+        _open_stretch(locked, attendance, at, stretches=stretches)
     _recorded(
         locked,
         actor=actor,
@@ -118,8 +151,11 @@ def attendance_mark(
         summary=f"Marked {attendance.name} {attendance.get_status_display().lower()} "
         f"at “{locked.title}”",
         data={"status": status},
-        changes=audit.changes_between(before, presence_snapshot(attendance)),
+        changes=audit.changes_between(
+            before, presence_snapshot(attendance, stretches_known(attendance))
+        ),
     )
+    attendance.meeting = locked
     return attendance
 
 
@@ -186,12 +222,20 @@ def attendance_return(
     return attendance
 
 
-def _open_stretch(locked: Meeting, attendance: Attendance, at: dt.datetime | None):
+def _open_stretch(
+    locked: Meeting,
+    attendance: Attendance,
+    at: dt.datetime | None,
+    *,
+    stretches: list[Stretch] | None = None,
+):
     """A new stretch from `at`, for someone who left; refused while they are here, or for a
-    time before they left. Called under the meeting's and the attendance's locks."""
+    time before they left. Called under the meeting's and the attendance's locks, with their
+    `stretches` if the caller has read them."""
     if not locked.is_in_progress:
         raise MeetingNotOpen("Returns are recorded while the meeting is in progress.")
-    stretches = stretches_stored(attendance)
+    if stretches is None:
+        stretches = stretches_stored(attendance)
     if any(departed is None for _arrived, departed in stretches):
         raise PresenceRefused(f"{attendance.name} is already here.")
     now = moment_in_meeting(locked, at, name=attendance.name, what="back")
@@ -200,7 +244,9 @@ def _open_stretch(locked: Meeting, attendance: Attendance, at: dt.datetime | Non
         raise PresenceRefused(
             f"{attendance.name} left at {when(left, 'time')}; give a return from then on."
         )
-    Presence.objects.create(attendance=attendance, arrived_at=now)
+    stretch = Presence.objects.create(attendance=attendance, arrived_at=now)
+    if "stretches" in getattr(attendance, "_prefetched_objects_cache", {}):
+        keep_stretches(attendance, [*attendance.presence, stretch])
     return now
 
 

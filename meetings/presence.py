@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from governance import audit
 from governance.formatting import when
 from meetings.errors import PresenceRefused
-from meetings.models import Attendance, Meeting, Presence
+from meetings.models import Attendance, AttendanceStatus, Meeting, Presence
 
 Stretch = tuple[dt.datetime | None, dt.datetime | None]
 
@@ -33,15 +34,73 @@ def stretches_stored(attendance: Attendance) -> list[Stretch]:
     )
 
 
-def presence_snapshot(attendance: Attendance) -> dict[str, Any]:
-    """The attendance as the audit log and a correction keep it: status and stretches."""
+def presence_snapshot(
+    attendance: Attendance, stretches: list[Stretch] | None = None
+) -> dict[str, Any]:
+    """The attendance as the audit log and a correction keep it: status and stretches (read
+    from the database unless the caller knows them)."""
+    if stretches is None:
+        stretches = stretches_stored(attendance)
     return {
         "status": attendance.status,
         "stretches": [
             [audit.plain(arrived), audit.plain(departed)]
-            for arrived, departed in _in_order(stretches_stored(attendance))
+            for arrived, departed in _in_order(stretches)
         ],
     }
+
+
+def stretches_known(attendance: Attendance) -> list[Stretch]:
+    """The stretches loaded with `attendance` (`roll_as_stored`), as `stretches_stored` has them."""
+    return [(stretch.arrived_at, stretch.departed_at) for stretch in attendance.presence]
+
+
+def roll_as_stored(
+    meeting: Meeting, *, person_id: int | None = None, attendance_id: int | None = None
+) -> list[Attendance]:
+    """Those marked present at `meeting`, and the attendance asked about (by person or by id)
+    whatever its status, each with their stretches: one query, an attendance's row repeated
+    for each of its stretches. Enough for the quorum and for that one line of the roll call."""
+    wanted = Q(status=AttendanceStatus.PRESENT)
+    if person_id:
+        wanted |= Q(person_id=person_id)
+    if attendance_id:
+        wanted |= Q(pk=attendance_id)
+    rows = (
+        Attendance.objects.filter(wanted, meeting=meeting)
+        .select_related("person", "organisation")
+        .annotate(
+            stretch_id=F("stretches__id"),
+            stretch_arrived=F("stretches__arrived_at"),
+            stretch_departed=F("stretches__departed_at"),
+        )
+        .order_by("pk", F("stretches__arrived_at").asc(nulls_first=True), "stretches__id")
+    )
+    roll: dict[int, Attendance] = {}
+    stretches: dict[int, list[Presence]] = {}
+    for row in rows:
+        attendance = roll.setdefault(row.pk, row)
+        if row.stretch_id is not None:
+            stretches.setdefault(row.pk, []).append(
+                Presence(
+                    pk=row.stretch_id,
+                    attendance=attendance,
+                    arrived_at=row.stretch_arrived,
+                    departed_at=row.stretch_departed,
+                )
+            )
+    for attendance in roll.values():
+        attendance.meeting = meeting
+        keep_stretches(attendance, stretches.get(attendance.pk, []))
+    return list(roll.values())
+
+
+def keep_stretches(attendance: Attendance, stretches: list[Presence]) -> None:
+    """Hold `stretches` as the attendance's loaded stretches, as a prefetch would."""
+    loaded = Presence.objects.filter(attendance=attendance)
+    loaded._result_cache = stretches
+    loaded._prefetch_done = True
+    attendance._prefetched_objects_cache = {"stretches": loaded}
 
 
 def _in_order(stretches: list[Stretch]) -> list[Stretch]:

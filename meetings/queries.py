@@ -614,17 +614,7 @@ def roll_call(meeting: Meeting, attendances: list[Attendance]) -> list[RollGroup
                 group_of(attendance.role, attendance.organisation_id)
                 or attendance.organisation_name
             )
-        groups.setdefault(title, []).append(
-            RollEntry(
-                key=f"a{attendance.pk}",
-                name=attendance.name,
-                role=attendance.role,
-                role_label=attendance.place,
-                attendance=attendance,
-                person_id=attendance.person_id,
-                title=attendance.place if attendance.sits_in_own_right else "",
-            )
-        )
+        groups.setdefault(title, []).append(roll_entry_for(attendance))
 
     def order(title: str) -> tuple[int, str]:
         return ({individuals: -1, officers: 1, observers: 2, guests: 3}.get(title, 0), title)
@@ -637,6 +627,19 @@ def roll_call(meeting: Meeting, attendances: list[Attendance]) -> list[RollGroup
         RollGroup(title=title, entries=sorted(groups[title], key=entry_order))
         for title in sorted(groups, key=order)
     ]
+
+
+def roll_entry_for(attendance: Attendance) -> RollEntry:
+    """The roll call's line for a recorded attendance (one line, when only it changed)."""
+    return RollEntry(
+        key=f"a{attendance.pk}",
+        name=attendance.name,
+        role=attendance.role,
+        role_label=attendance.place,
+        attendance=attendance,
+        person_id=attendance.person_id,
+        title=attendance.place if attendance.sits_in_own_right else "",
+    )
 
 
 def upcoming_for_board(board: Board, now: dt.datetime | None = None) -> Meeting | None:

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Value, When
 from django.utils import timezone
 
 from governance import audit
 from governance.formatting import day, when
 from governance.models import Board
 from governance.text import DESCRIPTION_MAX, text_refusal
+from meetings.access import AS_STORED
 
 # Attendance lives in its own module; callers keep finding it here.
 from meetings.attendance import (  # noqa: F401
@@ -41,6 +43,7 @@ from meetings.errors import (
 )
 from meetings.locking import (  # noqa: F401  (re-exported: other apps lock and notify here)
     _changed,
+    _claimed,
     _locked,
     _now,
     _recorded,
@@ -50,11 +53,13 @@ from meetings.locking import (  # noqa: F401  (re-exported: other apps lock and 
 from meetings.models import (
     AgendaItem,
     Attendance,
+    AttendanceStatus,
     ItemKind,
     Meeting,
     MeetingKind,
     MeetingStatus,
     Note,
+    Presence,
 )
 
 # Re-exported: other apps match names as the console matches speakers.
@@ -362,29 +367,74 @@ def agenda_item_move(*, item: AgendaItem, offset: int, actor) -> AgendaItem:
     return items[target]
 
 
-def _open_item(meeting: Meeting, item: AgendaItem, now: dt.datetime) -> None:
-    if meeting.current_item_id and meeting.current_item_id != item.pk:
-        AgendaItem.objects.filter(
-            pk=meeting.current_item_id, started_at__lte=now, ended_at__isnull=True
-        ).update(ended_at=now)
-    AgendaItem.objects.filter(pk=item.pk, started_at__isnull=True).update(started_at=now)
-    AgendaItem.objects.filter(pk=item.pk).update(ended_at=None)
+def _open_item(
+    meeting: Meeting,
+    item: AgendaItem,
+    now: dt.datetime,
+    *,
+    agenda: Iterable[AgendaItem] = (),
+    stored: bool = False,
+) -> None:
+    """`item` becomes the one under discussion, the one before it done: both items in one
+    UPDATE, and the meeting's current item unless it was `stored` with the lock. The caller's
+    `agenda` (the items as it read them) is kept in step, to be shown as it now stands."""
+    previous = meeting.current_item_id
+    ended = Value(None, output_field=DateTimeField())
+    AgendaItem.objects.filter(pk__in={item.pk, previous or item.pk}).update(
+        started_at=Case(
+            When(pk=item.pk, started_at__isnull=True, then=Value(now)), default=F("started_at")
+        ),
+        ended_at=Case(
+            When(pk=item.pk, then=ended),
+            When(pk=previous, started_at__lte=now, ended_at__isnull=True, then=Value(now)),
+            default=F("ended_at"),
+        ),
+    )
+    for each in {id(item): item, **{id(other): other for other in agenda}}.values():
+        if each.pk == item.pk:
+            each.started_at, each.ended_at = each.started_at or now, None
+        elif each.pk == previous and each.ended_at is None and each.started_at:
+            each.ended_at = now if each.started_at <= now else None
     meeting.current_item = item
-    meeting.save(update_fields=["current_item"])
+    if not stored:
+        meeting.save(update_fields=["current_item"])
 
 
 @transaction.atomic
-def agenda_item_open(*, item: AgendaItem, actor, at: dt.datetime | None = None) -> AgendaItem:
-    """Make `item` the one under discussion; the one before it is marked done."""
-    return _item_open_locked(_locked(item.meeting), item, actor=actor, at=at)
+def agenda_item_open(
+    *,
+    item: AgendaItem,
+    actor,
+    at: dt.datetime | None = None,
+    agenda: list[AgendaItem] | None = None,
+) -> AgendaItem:
+    """Make `item` the one under discussion; the one before it is marked done. Afterwards
+    `item.meeting` is the meeting as it now stands.
+
+    A meeting read as stored (the console's) is moved on by the UPDATE that locks it, when
+    nothing changed since it was read; `agenda`, the items read with it, is kept in step."""
+    meeting = item.meeting
+    if meeting.__dict__.get(AS_STORED) and meeting.is_in_progress and item.meeting_id == meeting.pk:
+        locked = _claimed(meeting, current_item=item)
+        if locked is not None:
+            return _item_open_locked(locked, item, actor=actor, at=at, agenda=agenda, stored=True)
+    return _item_open_locked(_locked(meeting), item, actor=actor, at=at, agenda=agenda)
 
 
-def _item_open_locked(locked: Meeting, item: AgendaItem, *, actor, at: dt.datetime | None):
+def _item_open_locked(
+    locked: Meeting,
+    item: AgendaItem,
+    *,
+    actor,
+    at: dt.datetime | None,
+    agenda: list[AgendaItem] | None = None,
+    stored: bool = False,
+) -> AgendaItem:
     if not locked.is_in_progress:
         raise MeetingNotOpen("Start the meeting before moving through the agenda.")
     if item.meeting_id != locked.pk:
         raise InvalidAgendaChange("That item is not on this meeting's agenda.")
-    _open_item(locked, item, _now(at))
+    _open_item(locked, item, _now(at), agenda=agenda or (), stored=stored)
     _recorded(
         locked,
         actor=actor,
@@ -392,7 +442,26 @@ def _item_open_locked(locked: Meeting, item: AgendaItem, *, actor, at: dt.dateti
         target=item,
         summary=f"Moved the meeting to “{item.title}”",
     )
+    item.meeting = locked
     return item
+
+
+def _next_of(meeting: Meeting, items: list[AgendaItem], after: int | None) -> AgendaItem:
+    """The item after the current one (the first if none is open yet), as `after` expected."""
+    if after is not None and meeting.current_item_id != after:
+        current = next((item for item in items if item.pk == meeting.current_item_id), None)
+        raise InvalidAgendaChange(
+            f"The meeting had already moved on to “{current.title}”."
+            if current
+            else "The agenda moved on in the meantime; choose the item to open."
+        )
+    if not items:
+        raise InvalidAgendaChange("The agenda is empty. Add an item first.")
+    ids = [item.pk for item in items]
+    index = ids.index(meeting.current_item_id) + 1 if meeting.current_item_id in ids else 0
+    if index >= len(items):
+        raise InvalidAgendaChange("This is the last item. Adjourn when the board is done.")
+    return items[index]
 
 
 @transaction.atomic
@@ -402,28 +471,28 @@ def agenda_next_item(
     actor,
     at: dt.datetime | None = None,
     after: int | None = None,
+    agenda: list[AgendaItem] | None = None,
 ) -> AgendaItem:
     """Open the item after the current one (the first if none is open yet).
 
     `after` is the item the recorder saw as current: if the meeting has moved on since (a
     double click, or a co-recorder), nothing moves, so one intent never skips two items.
+
+    With a meeting read as stored and `agenda`, its items read after it, the item is chosen
+    from them and the meeting moved on by the UPDATE that locks it, which holds only if nothing
+    changed since; otherwise (or to refuse) the agenda is read again under the lock.
     """
+    if agenda is not None and meeting.__dict__.get(AS_STORED) and meeting.is_in_progress:
+        try:
+            chosen = _next_of(meeting, agenda, after)
+        except InvalidAgendaChange:
+            chosen = None  # refused below, on what is stored
+        locked = chosen and _claimed(meeting, current_item=chosen)
+        if locked:
+            return _item_open_locked(locked, chosen, actor=actor, at=at, agenda=agenda, stored=True)
     locked = _locked(meeting)
-    if after is not None and locked.current_item_id != after:
-        current = locked.current_item
-        raise InvalidAgendaChange(
-            f"The meeting had already moved on to “{current.title}”."
-            if current
-            else "The agenda moved on in the meantime; choose the item to open."
-        )
     items = list(locked.items.in_order())
-    if not items:
-        raise InvalidAgendaChange("The agenda is empty. Add an item first.")
-    ids = [item.pk for item in items]
-    index = ids.index(locked.current_item_id) + 1 if locked.current_item_id in ids else 0
-    if index >= len(items):
-        raise InvalidAgendaChange("This is the last item. Adjourn when the board is done.")
-    return _item_open_locked(locked, items[index], actor=actor, at=at)
+    return _item_open_locked(locked, _next_of(locked, items, after), actor=actor, at=at)
 
 
 @transaction.atomic
@@ -614,11 +683,15 @@ def note_record(
         if hint is None:
             statement = text.strip()
     elif attribute and hint is not None:
-        present = [
-            a
-            for a in meeting.attendances.present().select_related("person")
-            if a.is_present_at(None)
-        ]
+        # Those in the room now (marked present, in a stretch not yet ended), in one query.
+        present = list(
+            meeting.attendances.filter(
+                Exists(Presence.objects.filter(attendance=OuterRef("pk"), departed_at=None)),
+                status=AttendanceStatus.PRESENT,
+            )
+            .select_related("person")
+            .order_by()
+        )
         candidates = match_speaker(hint, present)
         if not candidates:
             raise SpeakerUnknown(

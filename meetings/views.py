@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 import zoneinfo
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,7 +25,12 @@ from governance.access import acting_standing, get_board_for
 from governance.formatting import when
 from governance.models import Board, Seat, Standing, User
 from meetings import live_pass, live_record, registry, services
-from meetings.access import can_plan, can_record, get_meeting_for, require_recorder
+from meetings.access import (
+    can_plan,
+    can_record,
+    get_meeting_for,
+    get_meeting_to_record,
+)
 from meetings.corrections import corrections_of, may_correct
 from meetings.errors import (
     RECORD_CLOSED,
@@ -43,13 +49,16 @@ from meetings.models import (
     Meeting,
     Note,
 )
+from meetings.presence import roll_as_stored
 from meetings.proxy_views import proxy_panel_for
 from meetings.queries import (
     FOLD_NOTES_OVER,
+    MeetingRecord,
     expectation_for,
     meeting_record,
     quorum_of,
     roll_call,
+    roll_entry_for,
 )
 
 CONSOLE = "meetings/live_console.html"
@@ -326,8 +335,7 @@ def _summary_form_for(item: AgendaItem | None) -> SummaryForm | None:
 
 
 def _recorder_meeting(request: HttpRequest, board_slug: str, meeting_id: int):
-    board, standing, meeting = get_meeting_for(request.user, board_slug, meeting_id)
-    require_recorder(request.user, standing, meeting)
+    board, standing, meeting = get_meeting_to_record(request.user, board_slug, meeting_id)
     request.console = (board, standing)
     return board, standing, meeting
 
@@ -341,6 +349,7 @@ def _console_response(
     status: int = 200,
     saved: str = "",
     meeting: Meeting | None = None,
+    fresh_note_box: bool = False,
     **extra,
 ) -> HttpResponse:
     """Render `piece` of the console for htmx, else the page (a redirect after a success).
@@ -358,23 +367,44 @@ def _console_response(
         meeting = Meeting.objects.select_related("board", "chair", "minute_taker").get(
             pk=meeting_id
         )
-    retarget = False
+    retarget = PIECE_ROOTS.get(piece, "")
     if meeting.is_adjourned and (status >= 400 or piece != "console"):
         # A closed record: whatever was refused, the answer is the record, read-only, with
         # why nothing was stored (409), in place of the whole console.
         if status >= 400:
             status, saved, extra = 409, "", {"errors": {"head": RECORD_CLOSED}}
-        piece, retarget = "console", True
+        piece, retarget = "console", "#console"
     context = _console_context(request.user, board, standing, meeting, **extra)
     template = CONSOLE + (f"#{piece}" if request.htmx else "")
     response = render(request, template, context, status=status)
     if retarget and request.htmx:
-        response["HX-Retarget"] = "#console"
+        response["HX-Retarget"] = retarget
         response["HX-Reswap"] = "outerHTML"
+        if fresh_note_box and status == 200:
+            # A line that became what it names: the note box is emptied as for a note.
+            response.write(
+                render_to_string(f"{CONSOLE}#note_form", context | {"oob": True}, request)
+            )
+    return _told(response, meeting, saved if status == 200 else "")
+
+
+def _told(response: HttpResponse, meeting: Meeting, saved: str = "") -> HttpResponse:
+    """The headers every console answer carries: the version it leaves the record at (so the
+    console's own poll does not fetch again what it just got), and what was saved."""
     response["X-Live-Version"] = str(meeting.live_version)
-    if saved and status == 200:
+    if saved:
         response["HX-Trigger"] = json.dumps({"meetings:saved": saved})
     return response
+
+
+# Pieces that answer a form aimed elsewhere (the note box appends to the stream): where they go.
+PIECE_ROOTS = {
+    "console": "#console",
+    "roll": "#roll",
+    "note_form": "#note-form",
+    "sections": "#item-parts",
+    "stream": "#stream",
+}
 
 
 CONSOLE_PIECES = {"console", "roll", "stream", "notes", "sections", "summary", "agenda", "panels"}
@@ -480,6 +510,9 @@ def _console_error(
     )
 
 
+KEY_LIMIT = 2**31
+
+
 @require_POST
 def console_attendance(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
     board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
@@ -488,11 +521,20 @@ def console_attendance(request: HttpRequest, board_slug: str, meeting_id: int) -
         return _console_error(request, board_slug, meeting_id, "roll", "roll", _first_error(form))
     status = form.cleaned_data["status"]
     at = _typed_moment(meeting, form.cleaned_data["at"])
+    person_id, attendance_id = form.cleaned_data["person"], form.cleaned_data["attendance"]
+    # Who is present and the one asked about, read once: the service decides on them when
+    # nothing changed since the meeting was read, and the answer's quorum counts them.
+    roll = roll_as_stored(
+        meeting,
+        # An id past any key names nobody (and would overflow the database's integer).
+        person_id=person_id if person_id and person_id < KEY_LIMIT else None,
+        attendance_id=attendance_id if attendance_id and attendance_id < KEY_LIMIT else None,
+    )
     try:
-        if form.cleaned_data["attendance"]:
-            attendance = get_object_or_404(
-                Attendance, pk=form.cleaned_data["attendance"], meeting=meeting
-            )
+        if attendance_id:
+            attendance = next((each for each in roll if each.pk == attendance_id), None)
+            if attendance is None:
+                raise Http404("No such attendance")
             if status == "left":
                 attendance = services.attendance_depart(
                     attendance=attendance, actor=request.user, at=at
@@ -508,19 +550,25 @@ def console_attendance(request: HttpRequest, board_slug: str, meeting_id: int) -
                     status=status,
                     actor=request.user,
                     at=at,
+                    roll=roll,
                 )
             else:
                 raise DomainError("A guest is recorded present; record them leaving instead.")
         else:
             if status in ("left", "back"):
                 raise DomainError("Mark them present first.")
+            known = next((each for each in roll if each.person_id == person_id), None)
             # Only people who have sat on this board: anyone else is not this board's to name.
-            person = get_object_or_404(
-                User.objects.filter(pk__in=Seat.objects.filter(board=board).values("person")),
-                pk=form.cleaned_data["person"],
+            person = (
+                known.person
+                if known is not None
+                else get_object_or_404(
+                    User.objects.filter(pk__in=Seat.objects.filter(board=board).values("person")),
+                    pk=person_id,
+                )
             )
             attendance = services.attendance_mark(
-                meeting=meeting, person=person, status=status, actor=request.user, at=at
+                meeting=meeting, person=person, status=status, actor=request.user, at=at, roll=roll
             )
     except DomainError as error:
         return _console_error(request, board_slug, meeting_id, "roll", "roll", error)
@@ -530,9 +578,29 @@ def console_attendance(request: HttpRequest, board_slug: str, meeting_id: int) -
         verb = f"{status} {when(moment, 'time')}"
     else:
         verb = attendance.get_status_display().lower()
-    return _console_response(
-        request, board_slug, meeting_id, "roll", saved=f"{attendance.name}: {verb}"
-    )
+    saved = f"{attendance.name}: {verb}"
+    if not request.htmx:
+        return _console_response(request, board_slug, meeting_id, "roll", saved=saved)
+    if status in ("left", "back"):
+        roll = roll_as_stored(meeting, attendance_id=attendance.pk)  # the service read its own
+        attendance = next(each for each in roll if each.pk == attendance.pk)
+    return _roll_line(request, board, attendance, roll, saved)
+
+
+def _roll_line(
+    request: HttpRequest, board: Board, attendance: Attendance, roll: list, saved: str
+) -> HttpResponse:
+    """The roll call's line that changed, and its head (quorum, how many present) out of band:
+    the rest of the roll is as it was."""
+    meeting = attendance.meeting
+    record = MeetingRecord(meeting=meeting, items=[], attendances=roll)
+    if not meeting.board.proxies_count_for_quorum:
+        record.__dict__["proxies"] = []  # neither the quorum nor its timeline looks at them
+    context = {"board": board, "meeting": meeting, "record": record}
+    html = render_to_string(
+        f"{CONSOLE}#roll_entry", context | {"entry": roll_entry_for(attendance)}, request
+    ) + render_to_string(f"{CONSOLE}#roll_head", context | {"oob": True}, request)
+    return _told(HttpResponse(html), meeting, saved)
 
 
 def _typed_moment(meeting: Meeting, value: dt.time | None) -> dt.datetime | None:
@@ -574,7 +642,10 @@ def console_guest(request: HttpRequest, board_slug: str, meeting_id: int) -> Htt
 
 
 def _item_of(meeting: Meeting, item_id: int) -> AgendaItem:
-    item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
+    """The meeting's item `item_id`: the current one was read with the meeting."""
+    item = meeting.current_item
+    if item is None or item.pk != item_id:
+        item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
     item.meeting = meeting
     return item
 
@@ -584,27 +655,64 @@ def console_open_item(
     request: HttpRequest, board_slug: str, meeting_id: int, item_id: int
 ) -> HttpResponse:
     board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
-    item = _item_of(meeting, item_id)
+    agenda = _agenda_of(meeting)
+    item = next((each for each in agenda if each.pk == item_id), None)
+    if item is None:
+        raise Http404("No such item")
+    item.meeting = meeting
     try:
-        services.agenda_item_open(item=item, actor=request.user)
+        item = services.agenda_item_open(item=item, actor=request.user, agenda=agenda)
     except DomainError as error:
         return _console_error(request, board_slug, meeting_id, "console", "agenda", error)
-    return _console_response(request, board_slug, meeting_id, "console", saved=f"Now: {item.title}")
+    return _item_opened(request, board, item, agenda)
 
 
 @require_POST
 def console_next_item(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
     board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
     after = request.POST.get("after", "")
+    agenda = _agenda_of(meeting)
     try:
         item = services.agenda_next_item(
             meeting=meeting,
             actor=request.user,
             after=int(after) if after.isascii() and after.isdigit() else None,
+            agenda=agenda,
         )
     except DomainError as error:
         return _console_error(request, board_slug, meeting_id, "console", "agenda", error)
-    return _console_response(request, board_slug, meeting_id, "console", saved=f"Now: {item.title}")
+    return _item_opened(request, board, item, agenda)
+
+
+def _agenda_of(meeting: Meeting) -> list[AgendaItem]:
+    """The items, read after the meeting: the services move on from them, and show them."""
+    return list(meeting.items.in_order().select_related("presenter"))
+
+
+def _item_opened(
+    request: HttpRequest, board: Board, item: AgendaItem, agenda: list[AgendaItem]
+) -> HttpResponse:
+    """The current column for the item now open, the agenda's marks and the "Next item" form
+    out of band; the item's notes and parts, and the panels that follow the item, load
+    themselves after (they grow with the item; this answer does not)."""
+    meeting, saved = item.meeting, f"Now: {item.title}"
+    if not request.htmx:
+        return _console_response(request, board.slug, meeting.pk, "console", saved=saved)
+    context = {
+        "board": board,
+        "meeting": meeting,
+        "record": SimpleNamespace(items=agenda),
+        "current": item,
+        "notes": [],
+        "lazy": True,
+        "note_form": NoteForm(),
+        "summary_form": _summary_form_for(item),
+        "errors": {},
+    }
+    html = render_to_string(f"{CONSOLE}#current_col", context, request)
+    for piece in ("agenda_list", "next_form", "panels"):
+        html += render_to_string(f"{CONSOLE}#{piece}", context | {"oob": True}, request)
+    return _told(HttpResponse(html), meeting, saved)
 
 
 @require_POST
@@ -613,10 +721,13 @@ def console_note(
 ) -> HttpResponse:
     board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
     item = _item_of(meeting, item_id)
+    # A refusal comes back as the note box with why; a console with no box (a meeting not
+    # started: a stale page, or a post from elsewhere) has the stream say it.
+    box = "note_form" if meeting.is_in_progress else "stream"
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _console_error(
-            request, board_slug, meeting_id, "stream", "note", _first_error(form), note_form=form
+            request, board_slug, meeting_id, box, "note", _first_error(form), note_form=form
         )
     text, choice = form.cleaned_data["text"], form.cleaned_data["speaker"]
     board_only = form.cleaned_data["board_only"]
@@ -627,7 +738,7 @@ def console_note(
             request,
             board_slug,
             meeting_id,
-            "stream",
+            box,
             "note",
             error,
             note_form=NoteForm(initial={"text": text, "board_only": board_only}),
@@ -650,7 +761,15 @@ def console_note(
         except DomainError as error:
             return refuse(error, offer_no_speaker=True, line_refused=True)
         if claimed is not None:
-            return _console_response(request, board_slug, meeting_id, "stream", saved=claimed.saved)
+            # What it became shows under the item (other apps' parts), not in the stream.
+            return _console_response(
+                request,
+                board_slug,
+                meeting_id,
+                "sections",
+                saved=claimed.saved,
+                fresh_note_box=True,
+            )
 
     speaker = None
     if choice and choice != "none":
@@ -676,11 +795,18 @@ def console_note(
         return refuse(error)
     who = f" ({note.speaker.name})" if note.speaker_id else ""
     who += ", board only" if note.board_only else ""
-    # Recording a note changes nothing on the meeting but its version, which the service
-    # updated on this very object.
-    return _console_response(
-        request, board_slug, meeting_id, "stream", saved=f"Note saved{who}", meeting=meeting
+    saved = f"Note saved{who}"
+    if not request.htmx:
+        return _console_response(request, board_slug, meeting_id, "stream", saved=saved)
+    # The note alone, appended to the stream, and the box afresh: nothing else changed but the
+    # meeting's version, which the service updated on this very object.
+    context = {"board": board, "meeting": meeting, "current": item, "note": note}
+    html = render_to_string(f"{CONSOLE}#note", context, request) + render_to_string(
+        f"{CONSOLE}#note_form",
+        context | {"note_form": NoteForm(), "errors": {}, "oob": True},
+        request,
     )
+    return _told(HttpResponse(html), meeting, saved)
 
 
 @require_POST
