@@ -74,6 +74,9 @@ class Viewer:
     standing: Any
     meeting: Meeting
     may_record: bool
+    # What one section read that another of the same page will want: an app may read both in
+    # one query and leave the second part here (keys named after the app).
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def board(self):

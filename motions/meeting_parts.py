@@ -31,13 +31,26 @@ def _with_counts(motions):
 
 @registry.item_section(order=20, name="motions", template="motions/_item_motions.html")
 def motions_by_item(viewer: registry.Viewer, items) -> dict[int, list[Motion]]:
-    """Every motion put under each item, drafts only for those who record (one query)."""
-    motions = Motion.objects.filter(item__in=items).exclude(status=Status.WITHDRAWN)
+    """Every motion put under each item, drafts only for those who record; and, in the same
+    query, what the meeting's own section shows (left for it on the viewer)."""
+    placed = Q(item__in=items) & ~Q(status=Status.WITHDRAWN)
     if not viewer.may_record:
-        motions = motions.exclude(status=Status.DRAFT)
+        placed &= ~Q(status=Status.DRAFT)
+    meeting_level = _meeting_level(viewer)
     by_item: dict[int, list[Motion]] = {}
-    for motion in _with_counts(motions).order_by("created_at", "pk"):
-        by_item.setdefault(motion.item_id, []).append(motion)
+    found = MeetingMotions(unplaced=[], ballots=[])
+    item_ids = {item.pk for item in items}
+    motions = _with_counts(Motion.objects.filter(placed | meeting_level)).order_by(
+        "created_at", "pk"
+    )
+    for motion in motions:
+        if motion.item_id in item_ids:
+            by_item.setdefault(motion.item_id, []).append(motion)
+        if motion.item_id is None and motion.meeting_id == viewer.meeting.pk:
+            found.unplaced.append(motion)
+        elif motion.is_ballot and motion.item_id is None:
+            found.ballots.append(motion)
+    viewer.shared[SHARED] = found
     return by_item
 
 
@@ -47,10 +60,17 @@ class MeetingMotions:
     ballots: list[Motion]
 
 
-@registry.meeting_section(order=20, name="motions", template="motions/_meeting_motions.html")
-def meeting_motions(viewer: registry.Viewer) -> MeetingMotions | None:
-    """Motions of the meeting under no item, and the ballots closed since the previous meeting,
-    in one query."""
+SHARED = "motions.meeting"
+
+
+def _by_closing(motion: Motion) -> tuple:
+    """Closed first, in the order they closed; those still open after (read in the order they
+    were put, which a stable sort keeps)."""
+    return (motion.closed_at is None, motion.closed_at or motion.created_at)
+
+
+def _meeting_level(viewer: registry.Viewer) -> Q:
+    """Motions of the meeting under no item, and the ballots closed since the previous meeting."""
     meeting = viewer.meeting
     earlier = Meeting.objects.filter(board_id=meeting.board_id, starts_at__lt=meeting.starts_at)
     previous_start = Subquery(earlier.order_by("-starts_at").values("starts_at")[:1])
@@ -63,11 +83,22 @@ def meeting_motions(viewer: registry.Viewer) -> MeetingMotions | None:
         status=Status.CLOSED,
         closed_at__lt=meeting.starts_at,
     ) & (Q(closed_at__gte=previous_start) | ~Exists(earlier))
-    found = MeetingMotions(unplaced=[], ballots=[])
-    for motion in _with_counts(Motion.objects.filter(unplaced | ballots)).order_by(
-        "closed_at", "created_at", "pk"
-    ):
-        (found.ballots if motion.is_ballot else found.unplaced).append(motion)
+    return unplaced | ballots
+
+
+@registry.meeting_section(order=20, name="motions", template="motions/_meeting_motions.html")
+def meeting_motions(viewer: registry.Viewer) -> MeetingMotions | None:
+    """Motions of the meeting under no item, and the ballots closed since the previous meeting:
+    as the item section found them, else in one query."""
+    found = viewer.shared.pop(SHARED, None)
+    if found is None:
+        found = MeetingMotions(unplaced=[], ballots=[])
+        for motion in _with_counts(Motion.objects.filter(_meeting_level(viewer))).order_by(
+            "created_at", "pk"
+        ):
+            (found.ballots if motion.is_ballot else found.unplaced).append(motion)
+    found.ballots.sort(key=_by_closing)
+    found.unplaced.sort(key=_by_closing)
     return found if (found.unplaced or found.ballots) else None
 
 

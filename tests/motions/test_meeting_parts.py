@@ -165,3 +165,30 @@ def test_next_meeting_lists_ballots_closed_since_the_previous(cast, meeting, cli
     assert "Ballots closed since the previous meeting" in page and "Adopt the user survey" in page
     earlier = client_for(cast.victor).get(url(meeting, "meeting_detail")).content.decode()
     assert "Ballots closed since the previous meeting" not in earlier
+
+
+def test_the_meeting_page_reads_its_motions_once(cast, meeting, client_for):
+    """Under each item, under none, and the ballots closed since the previous meeting: one
+    query between them, however many there are."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.motion_record(
+        motion=put(cast, meeting, text="Placed under the item", method=Method.WITHOUT_OBJECTION),
+        actor=cast.alice,
+    )
+    unplaced = services.motion_create(
+        board=cast.board,
+        meeting=meeting,
+        item=None,
+        details=services.MotionDetails(text="Put under no item", method=Method.LIVE),
+        actor=cast.alice,
+    )
+    services.motion_open(motion=unplaced, actor=cast.alice)
+    client = client_for(cast.victor)
+    page = reverse("meetings:meeting_detail", args=[cast.board.slug, meeting.pk])
+    with CaptureQueriesContext(connection) as captured:
+        text = client.get(page).content.decode()
+    assert "Placed under the item" in text and "Put under no item" in text
+    reads = [q for q in captured.captured_queries if 'FROM "motions_motion"' in q["sql"]]
+    assert len(reads) == 1, [q["sql"][:120] for q in reads]
