@@ -162,6 +162,7 @@ def live_meeting(
         MeetingStatus,
         Presence,
     )
+    from meetings.services import _quorum_rule_kept
 
     now = timezone.now().replace(microsecond=0)
     started = now - dt.timedelta(minutes=minutes_ago)
@@ -204,7 +205,9 @@ def live_meeting(
     write_notes(agenda[: done + 1], attendances, notes, started, step)
     meeting.current_item = agenda[done]
     meeting.live_version = 1 + (done + 1) * notes
-    meeting.save(update_fields=["current_item", "live_version"])
+    # The rule it started under, kept on it as starting it through the service keeps it.
+    kept = _quorum_rule_kept(meeting)
+    meeting.save(update_fields=["current_item", "live_version", *kept])
     return meeting, agenda, attendances
 
 
@@ -452,8 +455,15 @@ def past_meetings(board, rng, scale: Scale, chair, secretary, voters, organisati
         first = dt.date(year, month, 1)
         day = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 14)  # third Thursday
         months.append(dt.datetime.combine(day, dt.time(16, 0), tzinfo=LONDON))
+    # Each kept the rule it started under (the board's founding rule: no change is dated).
+    kept = {
+        "quorum_required": board.quorum_required(scale.organisations),
+        "quorum_rule_text": board.describe_quorum_rule(),
+        "quorum_voting_basis": board.voting_basis,
+    }
     meetings = Meeting.objects.bulk_create(
         Meeting(
+            **kept,
             board=board,
             title=f"{starts:%B %Y}",
             starts_at=starts,
