@@ -1,4 +1,4 @@
-"""`uv run python -m bench [--quick] [--instances 2]`: build, serve, load, stop, print one table.
+"""`uv run python -m bench [--quick | --smoke] [--instances 2]`: build, serve, load, stop, print.
 
 1. Builds PostgreSQL databases with the generator (bench/generate.py): "one board" (the demo)
    and "large" in a database each; `--quick` puts the demo and a cut-down large board in one.
@@ -42,16 +42,22 @@ from bench.scenarios import (
 FULL = Plan(seconds=10, watch_seconds=30, watchers=500)
 # Quick: fewer connections, so that even on a busy machine each page is answered within the run.
 QUICK = Plan(seconds=2, watch_seconds=8, watchers=20, connections=8)
+# Smoke: the quick run's data and every one of its scenarios, each as briefly as still exercises
+# it (the watching run still sees each of the chair's writes). The suite's test of the benchmark
+# (tests/bench/) runs this: it proves the benchmark works, its figures measure nothing.
+SMOKE = Plan(seconds=1, watch_seconds=5, watchers=10, connections=4)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="seconds per scenario, small data")
+    parser.add_argument("--smoke", action="store_true", help="--quick, as briefly as possible")
     parser.add_argument("--instances", type=int, default=1, help="app servers on one database")
     parser.add_argument("--prefix", default="br_bench", help="database names start with this")
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = parser.parse_args(argv)
+    args.quick = args.quick or args.smoke
     # Stopped from outside, still stop the servers and drop the databases (the finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
@@ -62,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         "redis://127.0.0.1:6379/0" if infra.redis_available() else "db://bench_cache"
     )
     environment = Environment(cache_url=cache_url)
-    plan = QUICK if args.quick else FULL
+    plan = SMOKE if args.smoke else QUICK if args.quick else FULL
     if args.quick:
         layout = {f"{args.prefix}_quick": ["small", "quick"]}
     else:
@@ -173,7 +179,8 @@ def cell(value, fmt: str) -> str:
 def table(rows: list[Row], manifests: dict, plan: Plan, args, elapsed: float, cache: str) -> str:
     head = (
         f"Boardroom benchmark, {time.strftime('%Y-%m-%d %H:%M %Z')}, "
-        f"{'--quick' if args.quick else 'full'} run in {elapsed:.0f} s; "
+        f"{'--smoke' if args.smoke else '--quick' if args.quick else 'full'} run in "
+        f"{elapsed:.0f} s; "
         f"{os.cpu_count()} cores, {memory_gib():.0f} GiB, {platform.python_version()}, "
         f"gunicorn 2 sync workers x {args.instances} instance(s), cache {cache.split('://')[0]}, "
         f"wrk {plan.connections} connections x {plan.seconds:.0f} s"

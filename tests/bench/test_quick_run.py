@@ -1,4 +1,5 @@
-"""The benchmark suite runs end to end (`python -m bench --quick`), so it never rots.
+"""The benchmark suite runs end to end (`python -m bench --smoke`: the quick run's data and
+scenarios, each as briefly as still exercises it), so it never rots.
 
 It builds its own PostgreSQL databases (named after this process, dropped afterwards), starts
 gunicorn with production settings, drives it with wrk and the paced client, stops it and prints
@@ -41,12 +42,13 @@ def _databases(prefix: str) -> list[str]:
     return [name for name in result.stdout.split() if name.startswith(prefix)]
 
 
+@pytest.mark.own_database
 def test_quick_benchmark_runs_every_scenario_and_cleans_up(tmp_path):
     _postgres_or_skip()
     prefix = f"br_benchtest_{os.getpid()}"
     rows_file = tmp_path / "rows.json"
     result = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--prefix", prefix, "--json", str(rows_file)],
+        [sys.executable, "-m", "bench", "--smoke", "--prefix", prefix, "--json", str(rows_file)],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -10,6 +10,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -27,6 +29,7 @@ def fetch(url: str) -> tuple[int, str, str]:
         return error.code, error.headers["Content-Type"], error.read().decode()
 
 
+@pytest.mark.own_database  # SQLite in tmp_path, whatever the suite runs on
 def test_the_demo_shows_boardroom_s_404_and_still_serves_static_files(tmp_path):
     port = free_port()
     env = {

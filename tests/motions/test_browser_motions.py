@@ -12,11 +12,11 @@ from meetings import services as meeting_services
 from meetings.models import Attendance
 from motions import services
 from motions.models import Method, Motion, Status
+from tests.conftest import ARTIFACTS as SHOTS
 from tests.meetings.factories import attend, started_meeting
 from tests.motions.conftest import opened, put
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = "test-artifacts"
 
 
 @pytest.fixture
