@@ -399,7 +399,7 @@ def watching(
                     ((per_change.queries or 0) <= 2, f"{per_change.queries} queries > 2"),
                     (
                         (per_change.kilobytes or 0) <= 4,
-                        f"{per_change.kilobytes:.0f} KB: the whole record, not the change",
+                        f"{per_change.kilobytes:.0f} KB a change > 4",
                     ),
                 ]
             ),
