@@ -46,14 +46,33 @@ def get_meeting_to_record(
 def can_record(user, standing: Standing, meeting: Meeting) -> bool:
     """The meeting's chair (the board's chair unless someone else presides), any secretary of
     the board, and the meeting's minute taker record; everyone else on the board reads."""
-    if standing.is_secretary:
+    return records(
+        user.pk,
+        secretary=standing.is_secretary,
+        board_chair=standing.is_chair,
+        chair_id=meeting.chair_id,
+        minute_taker_id=meeting.minute_taker_id,
+    )
+
+
+def records(
+    person_id: int,
+    *,
+    secretary: bool,
+    board_chair: bool,
+    chair_id: int | None,
+    minute_taker_id: int | None,
+) -> bool:
+    """`can_record` from the facts it decides on, for a caller that read them its own way (the
+    live poll's one query)."""
+    if secretary:
         return True
-    if meeting.chair_id is not None:
-        if meeting.chair_id == user.pk:
+    if chair_id is not None:
+        if chair_id == person_id:
             return True
-    elif standing.is_chair:
+    elif board_chair:
         return True
-    return meeting.minute_taker_id is not None and meeting.minute_taker_id == user.pk
+    return minute_taker_id is not None and minute_taker_id == person_id
 
 
 def require_recorder(user, standing: Standing, meeting: Meeting) -> None:

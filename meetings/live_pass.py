@@ -49,6 +49,7 @@ from django.utils.crypto import constant_time_compare
 
 from governance.models import Role, Seat, User
 from meetings import live_record
+from meetings.access import records
 from meetings.models import Meeting, MeetingStatus
 
 COOKIE = "live_pass"
@@ -213,14 +214,13 @@ def _may_record(row: dict, user_id: int) -> bool:
     without a seat acts as chair and secretary (governance.access.acting_standing)."""
     if not row["seated"]:
         return bool(row["superuser"])
-    if row["secretary"]:
-        return True
-    if row["chair_id"] is not None:
-        if row["chair_id"] == user_id:
-            return True
-    elif row["board_chair"]:
-        return True
-    return row["minute_taker_id"] is not None and row["minute_taker_id"] == user_id
+    return records(
+        user_id,
+        secretary=row["secretary"],
+        board_chair=row["board_chair"],
+        chair_id=row["chair_id"],
+        minute_taker_id=row["minute_taker_id"],
+    )
 
 
 class UnchangedPollMiddleware:
