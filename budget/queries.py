@@ -17,14 +17,17 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
 from django.db.models import (
+    Case,
     DecimalField,
     F,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -469,6 +472,11 @@ def carry_over_plan(
 
 def year_at_a_glance(board: Board) -> FiscalYear | None:
     """This year's budget if there is one, else the latest; with its totals annotated."""
-    years = years_of(board)
     today = timezone.localdate()
-    return years.containing(today).first() or years.exclude(status=YearStatus.DRAFT).first()
+    this_year = Q(starts_on__lte=today, ends_on__gte=today)
+    return (
+        years_of(board)
+        .filter(this_year | ~Q(status=YearStatus.DRAFT))
+        .order_by(Case(When(this_year, then=Value(0)), default=Value(1)), "-year")
+        .first()
+    )

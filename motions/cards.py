@@ -11,7 +11,7 @@ from motions.queries import awaiting_vote_of
 
 @register_card(order=10, name="awaiting_vote", template="motions/cards/awaiting_vote.html")
 def awaiting_vote(request: HttpRequest, board: Board, standing: Standing) -> dict | None:
-    awaiting = awaiting_vote_of(request.user, board)
+    awaiting = awaiting_vote_of(request.user, board, standing)
     if not awaiting:
         return None
     return {"board": board, "awaiting": awaiting}

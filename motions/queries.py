@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from governance.models import Board
+from governance.models import Board, Standing
 from meetings.models import MeetingStatus
 from meetings.queries import vote_holders_around, vote_holders_at
 from motions.errors import NotEntitled
@@ -104,9 +104,10 @@ class Awaiting:
     unit_label: str
 
 
-def awaiting_vote_of(user, board: Board) -> list[Awaiting]:
+def awaiting_vote_of(user, board: Board, standing: Standing | None = None) -> list[Awaiting]:
     """Open ballots (and live votes of a meeting in progress) whose unit `user` may vote for
-    and that the unit has not voted on yet. A fixed number of queries whatever the board's size.
+    and that the unit has not voted on yet. A fixed number of queries whatever the board's size
+    (one fewer when the caller passes the `standing` it has read: a ballot reads no seats).
     """
     from motions.services import ballots_close_due
 
@@ -138,7 +139,7 @@ def awaiting_vote_of(user, board: Board) -> list[Awaiting]:
         if motion.is_ballot:
             if ballot_unit is False:
                 try:
-                    ballot_unit = unit_of_voter(motion, user)
+                    ballot_unit = unit_of_voter(motion, user, standing=standing)
                 except NotEntitled:
                     ballot_unit = None
             if ballot_unit:

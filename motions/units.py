@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from governance.models import Board, Role, VotingBasis, seats_on
+from governance.models import Board, Role, Standing, VotingBasis, seats_on
 from meetings.queries import (
     co_opted_vote_for,
     organisation_unit_key,
@@ -93,12 +93,20 @@ def day_of(motion: Motion, at: dt.datetime | None = None) -> dt.date:
 
 
 def unit_of_voter(
-    motion: Motion, person, at: dt.datetime | None = None, *, unit_key: str | None = None
+    motion: Motion,
+    person,
+    at: dt.datetime | None = None,
+    *,
+    unit_key: str | None = None,
+    standing: Standing | None = None,
 ) -> Unit:
     """The unit `person` votes for on `motion` at `at`, or NotEntitled saying why not.
 
     In a meeting a person may hold several units' votes (their own and, as proxy, others'):
-    `unit_key` chooses one; without it their own unit comes first."""
+    `unit_key` chooses one; without it their own unit comes first. A caller that has read the
+    person's `standing` on the board passes it: a ballot decided on that day reads no seats."""
+    if not motion.meeting_id:
+        return _ballot_unit(motion, person, at, standing=standing)
     return units_of_voter(motion, person, at, unit_key=unit_key)[0]
 
 
@@ -135,10 +143,15 @@ def units_of_voter(
     return units[0], units
 
 
-def _ballot_unit(motion: Motion, person, at: dt.datetime | None) -> Unit:
+def _ballot_unit(
+    motion: Motion, person, at: dt.datetime | None, *, standing: Standing | None = None
+) -> Unit:
     board = motion.board
     on = day_of(motion, at)
-    seats = list(seats_on(board, on).filter(person=person))
+    if standing is not None and standing.board.pk == board.pk and standing.on == on:
+        seats = list(standing.seats)  # the seats held that day, their organisations with them
+    else:
+        seats = list(seats_on(board, on).filter(person=person).select_related("organisation"))
     if not seats:
         raise NotEntitled("You hold no seat on this board, so you have no vote.")
     rule = board.rule_on(on)

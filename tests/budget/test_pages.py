@@ -22,6 +22,7 @@ from tests.budget.factories import (
     ApprovedRequestFactory,
     BudgetLineFactory,
     CostItemFactory,
+    FiscalYearFactory,
     PaymentFactory,
 )
 from tests.budget.helpers import approve, pay, simple_request
@@ -295,6 +296,32 @@ def test_the_dashboard_shows_the_budget_at_a_glance(cast, client_for, year, line
     page = client_for(cast.nora).get(reverse("dashboard", args=["test-board"]))
     assert "Budget at a glance" in page.text
     assert "USD 7,750.00" in page.text
+
+
+@pytest.mark.parametrize(
+    ("years", "shown"),
+    [
+        # This year's budget is shown whatever its status, even a draft.
+        ({2024: YearStatus.APPROVED, "this": YearStatus.DRAFT}, "this"),
+        ({2024: YearStatus.DRAFT, "this": YearStatus.APPROVED}, "this"),
+        # With none this year, the newest that is not a draft.
+        ({2023: YearStatus.APPROVED, 2024: YearStatus.APPROVED, 2025: YearStatus.DRAFT}, 2024),
+        ({2024: YearStatus.DRAFT}, None),
+    ],
+)
+def test_the_dashboard_card_picks_this_year_else_the_newest_not_in_draft(cast, years, shown):
+    from django.utils import timezone
+
+    from budget.queries import year_at_a_glance
+
+    this_year = timezone.localdate().year
+    for year, status in years.items():
+        FiscalYearFactory(
+            board=cast.board, year=this_year if year == "this" else year, status=status
+        )
+    chosen = year_at_a_glance(cast.board)
+    expected = this_year if shown == "this" else shown
+    assert (chosen.year if chosen else None) == expected
 
 
 def test_the_dashboard_leaves_the_card_out_without_a_budget(cast, client_for):

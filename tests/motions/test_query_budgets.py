@@ -120,3 +120,34 @@ def test_the_motions_list_pages_its_decisions_at_the_same_cost(cast, client_for)
         response = client.get(path, {"page": wrong})
         assert response.status_code == 200
         assert "Decision 0" in response.content.decode()
+
+
+def test_the_dashboard_with_a_ballot_open_and_budgets_stays_within_twelve_queries(
+    cast, client_for, django_assert_max_num_queries
+):
+    """Session, user, seats; the ballots card (open motions, the voting rule, what the unit has
+    voted: the seats come from the page's standing); the next meeting and its items; actions;
+    the budget card (one query whether or not a year holds today); minutes; the board card:
+    twelve with a meeting ahead (its agenda)."""
+    from budget.models import YearStatus
+    from tests.budget.factories import FiscalYearFactory
+
+    this_year = timezone.localdate().year
+    FiscalYearFactory(board=cast.board, year=this_year - 2, status=YearStatus.APPROVED)
+    FiscalYearFactory(board=cast.board, year=this_year + 1, status=YearStatus.DRAFT)
+    ballot = services.motion_create(
+        board=cast.board,
+        actor=cast.sam,
+        details=MotionDetails(
+            text="Adopt the survey",
+            method=Method.BALLOT,
+            closes_at=timezone.now() + dt.timedelta(days=7),
+        ),
+    )
+    services.motion_open(motion=ballot, actor=cast.sam)
+    client = client_for(cast.victor)
+    client.get(reverse("dashboard", args=[cast.board.slug]))
+    # Eleven here (no meeting ahead, so no agenda read): one more without the standing.
+    with django_assert_max_num_queries(11):
+        page = client.get(reverse("dashboard", args=[cast.board.slug]))
+    assert "Adopt the survey" in page.text and "Budget at a glance" in page.text
