@@ -22,6 +22,11 @@ by one query that asks everything the full path asks:
   they may record the meeting (a secretary's or chair's seat today, the meeting's chair and
   minute taker), read afresh on every poll, never carried in the pass.
 
+The query is the ORM's (`_checks_query`, the one definition), compiled once per process with
+stand-in values and sent as SQL with each poll's values in their place: building its seven
+subqueries afresh took most of an unchanged poll's time (5.9 ms a poll in one process, 1.1 ms
+compiled once, on the demo board).
+
 Unchanged: 204 (286 once adjourned). Changed: the answer prepared for every member who sees
 the same record (meetings/live_record.py: only the blocks that changed since the page's
 version), read from the shared cache. Anything else (no pass, a bad or stale one, a failed
@@ -132,24 +137,15 @@ def _today(zone_name: str) -> dt.date:
         return timezone.localdate()
 
 
-def answer_poll(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse | None:
-    """A poll with a valid pass, answered in one query (plus one cache read when the version
-    changed); None when it must go the full way."""
-    version = request.GET.get("v")
-    if request.method != "GET" or not version or "probe" in request.GET:
-        return None
-    payload = _read(request, meeting_id)
-    if payload is None:
-        return None
-    user_id = payload["u"]
-    today = _today(payload["z"])
+def _checks_query(
+    *, meeting_id, slug, user_id, session_key, device: str, now: dt.datetime, today: dt.date
+):
+    """Everything the full poll asks, as one query: the definition of the pass's checks."""
     person = User.objects.filter(pk=user_id, is_active=True)
     seats = Seat.objects.current(today).filter(board=OuterRef("board"), person_id=user_id)
     checks = {
         "session_alive": Exists(
-            Session.objects.filter(
-                session_key=payload["session_key"], expire_date__gt=timezone.now()
-            )
+            Session.objects.filter(session_key=session_key, expire_date__gt=now)
         ),
         "password": Subquery(person.values("password")[:1]),
         "superuser": Subquery(person.values("is_superuser")[:1]),
@@ -160,21 +156,120 @@ def answer_poll(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespons
         "secretary": Exists(seats.filter(role=Role.SECRETARY)),
         "board_chair": Exists(seats.filter(role=Role.CHAIR)),
     }
-    device = _device_exists(payload["d"], user_id)
-    if device is not None:
-        checks["device"] = device
-    row = (
+    device_check = _device_exists(device, user_id)
+    if device_check is not None:
+        checks["device"] = device_check
+    return (
         Meeting.objects.filter(Q(pk=meeting_id) & Q(board__slug=slug))
         .annotate(**checks)
         .values("live_version", "status", "chair_id", "minute_taker_id", "board__timezone", *checks)
-        .first()
+        .order_by()[:1]
     )
+
+
+# The query above compiled once per process and database (and device kind), with stand-ins for
+# the values each poll fills in: compiling it costs more than running it (Django builds the
+# seven subqueries afresh on every call). The stand-ins are values no real poll carries, checked
+# to appear among the compiled parameters (adapted as the database takes them).
+_STAND_INS = {
+    "meeting_id": 2_000_000_011,
+    "slug": "live-pass-stand-in-slug",
+    "user_id": 2_000_000_013,
+    "session_key": "live-pass-stand-in-session",
+    "now": dt.datetime(2001, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC),
+    "today": dt.date(2001, 2, 5),
+}
+_DEVICE_STAND_IN = 2_000_000_017
+_compiled: dict[tuple, tuple[str, list, list]] = {}
+
+
+def _adapted(connection, name: str, value):
+    if name == "now":
+        return connection.ops.adapt_datetimefield_value(value)
+    if name == "today":
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def _compile(connection, device_label: str) -> tuple[str, list[tuple[str | None, object]], list]:
+    """The checks' SQL, its parameters as (stand-in's name or None for a constant, value) and
+    the row's column names; compiled on first use for this database and device model."""
+    key = (connection.alias, device_label)
+    if key not in _compiled:
+        device = f"{device_label}/{_DEVICE_STAND_IN}" if device_label else ""
+        queryset = _checks_query(device=device, **_STAND_INS)
+        sql, params = queryset.query.sql_with_params()
+        slot_of = {_adapted(connection, name, value): name for name, value in _STAND_INS.items()}
+        if device_label:
+            slot_of[_DEVICE_STAND_IN] = "device_id"
+        slots = [(slot_of.get(param), param) for param in params]
+        missing = set(slot_of.values()) - {slot for slot, _ in slots}
+        if missing:
+            raise AssertionError(f"the live pass's compiled query lost {sorted(missing)}")
+        query = queryset.query
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        _compiled[key] = (sql, slots, names)
+    return _compiled[key]
+
+
+def pass_checks(
+    *, meeting_id, slug, user_id, session_key, device: str, now: dt.datetime, today: dt.date
+) -> dict | None:
+    """The row of `_checks_query` for these values (None when the meeting is not the board's),
+    sent as SQL compiled once."""
+    from django.db import connection
+
+    device_label, device_id = "", None
+    if device:
+        label, _, pk = device.rpartition("/")
+        try:
+            apps.get_model(label)
+            device_label, device_id = label, int(pk)
+        except (ValueError, LookupError):
+            return None  # a device there cannot be: the full poll decides
+    sql, slots, names = _compile(connection, device_label)
+    values = {
+        "meeting_id": meeting_id,
+        "slug": slug,
+        "user_id": user_id,
+        "session_key": session_key,
+        "now": _adapted(connection, "now", now),
+        "today": _adapted(connection, "today", today),
+        "device_id": device_id,
+    }
+    params = [param if slot is None else values[slot] for slot, param in slots]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    return None if found is None else dict(zip(names, found, strict=True))
+
+
+def answer_poll(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse | None:
+    """A poll with a valid pass, answered in one query (plus one cache read when the version
+    changed); None when it must go the full way."""
+    version = request.GET.get("v")
+    if request.method != "GET" or not version or "probe" in request.GET:
+        return None
+    payload = _read(request, meeting_id)
+    if payload is None:
+        return None
+    user_id = payload["u"]
+    row = pass_checks(
+        meeting_id=meeting_id,
+        slug=slug,
+        user_id=user_id,
+        session_key=payload["session_key"],
+        device=payload["d"],
+        now=timezone.now(),
+        today=_today(payload["z"]),
+    )
+    device = row is not None and "device" in row
     if (
         row is None
         or not row["session_alive"]
         or row["password"] is None
         or not (row["seated"] or row["superuser"])
-        or (device is not None and not row["device"])
+        or (device and not row["device"])
     ):
         return None
     # The session's password hash against the one stored now, as django.contrib.auth does.

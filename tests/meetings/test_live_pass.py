@@ -243,3 +243,41 @@ def test_a_probe_always_goes_the_full_way(cast, django_assert_num_queries):
     with django_assert_num_queries(4):
         response = poll(client, meeting, meeting.live_version, probe="1")
     assert response.status_code == 204
+
+
+def test_the_checks_sent_as_compiled_sql_agree_with_the_orm(cast):
+    """The poll sends the checks' SQL compiled once with stand-ins; for every person, device
+    and day, the row is the one the ORM's query (the definition) gives."""
+    from django.utils import timezone
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    meeting = live(cast.board)
+    device = StaticDevice.objects.create(user=cast.alice, name="phone", confirmed=True)
+    unconfirmed = StaticDevice.objects.create(user=cast.victor, name="old", confirmed=False)
+    session = signed_in(cast.victor).session.session_key
+    now = timezone.now()
+    people = [cast.victor, cast.alice, cast.nora, cast.sam]
+    cases = []
+    for person in people:
+        for device_id in ("", device.persistent_id, unconfirmed.persistent_id):
+            for day in (now.date(), dt.date(1990, 1, 1), dt.date(2999, 1, 1)):
+                for key in (session, "no-such-session"):
+                    cases.append((person, device_id, day, key))
+    booleans = {"session_alive", "superuser", "seated", "secretary", "board_chair", "device"}
+    for person, device_id, day, key in cases:
+        values = {
+            "meeting_id": meeting.pk,
+            "slug": cast.board.slug,
+            "user_id": person.pk,
+            "session_key": key,
+            "device": device_id,
+            "now": now,
+            "today": day,
+        }
+        (expected,) = live_pass._checks_query(**values)
+        row = live_pass.pass_checks(**values)
+        normalised = {k: bool(v) if k in booleans else v for k, v in row.items()}
+        assert normalised == {k: bool(v) if k in booleans else v for k, v in expected.items()}
+    # Another board's slug, or no such meeting: no row, as the ORM finds none.
+    assert live_pass.pass_checks(**{**values, "slug": "elsewhere"}) is None
+    assert live_pass.pass_checks(**{**values, "meeting_id": meeting.pk + 1000}) is None
