@@ -188,7 +188,9 @@ def attendance_depart(
         raise PresenceRefused(
             f"{attendance.name} came in at {when(arrived, 'time')}; give a departure from then on."
         )
-    before = presence_snapshot(attendance)
+    # The stretches were read under the attendance's lock: the open one ends now, nothing else
+    # changes, so the audit's before and after come from that one read.
+    after = [(arrived, now if departed is None else departed) for arrived, departed in stretches]
     Presence.objects.filter(attendance=attendance, departed_at__isnull=True).update(departed_at=now)
     _recorded(
         locked,
@@ -196,8 +198,11 @@ def attendance_depart(
         action="attendance.depart",
         target=attendance,
         summary=f"Recorded {attendance.name} leaving “{locked.title}” at {when(now, 'time')}",
-        changes=audit.changes_between(before, presence_snapshot(attendance)),
+        changes=audit.changes_between(
+            presence_snapshot(attendance, stretches), presence_snapshot(attendance, after)
+        ),
     )
+    _keep_as_now(attendance, after)
     return attendance
 
 
@@ -209,17 +214,33 @@ def attendance_return(
     locked, attendance = _locked_attendance(attendance, what="Returns")
     if attendance.status != AttendanceStatus.PRESENT:
         raise PresenceRefused(f"{attendance.name} was not here; mark them present instead.")
-    before = presence_snapshot(attendance)
-    now = _open_stretch(locked, attendance, at)
+    stretches = stretches_stored(attendance)
+    now = _open_stretch(locked, attendance, at, stretches=stretches)
     _recorded(
         locked,
         actor=actor,
         action="attendance.return",
         target=attendance,
         summary=f"Recorded {attendance.name} back at “{locked.title}” at {when(now, 'time')}",
-        changes=audit.changes_between(before, presence_snapshot(attendance)),
+        changes=audit.changes_between(
+            presence_snapshot(attendance, stretches),
+            presence_snapshot(attendance, [*stretches, (now, None)]),
+        ),
     )
+    _keep_as_now(attendance, [*stretches, (now, None)])
     return attendance
+
+
+def _keep_as_now(attendance: Attendance, stretches: list[Stretch]) -> None:
+    """The returned attendance carries its stretches as they now stand (read under its lock, then
+    changed here), so the caller's answer needs no second read."""
+    keep_stretches(
+        attendance,
+        [
+            Presence(attendance_id=attendance.pk, arrived_at=arrived, departed_at=departed)
+            for arrived, departed in stretches
+        ],
+    )
 
 
 def _open_stretch(

@@ -49,7 +49,7 @@ from meetings.models import (
     Meeting,
     Note,
 )
-from meetings.presence import roll_as_stored
+from meetings.presence import keep_stretches, roll_as_stored
 from meetings.proxy_views import proxy_panel_for
 from meetings.queries import (
     FOLD_NOTES_OVER,
@@ -573,7 +573,8 @@ def console_attendance(request: HttpRequest, board_slug: str, meeting_id: int) -
     except DomainError as error:
         return _console_error(request, board_slug, meeting_id, "roll", "roll", error)
     if status in ("left", "back"):
-        stretches = list(attendance.stretches.all())
+        # The service hands the attendance back with its stretches as they now stand.
+        stretches = attendance.presence
         moment = stretches[-1].departed_at if status == "left" else stretches[-1].arrived_at
         verb = f"{status} {when(moment, 'time')}"
     else:
@@ -582,8 +583,11 @@ def console_attendance(request: HttpRequest, board_slug: str, meeting_id: int) -
     if not request.htmx:
         return _console_response(request, board_slug, meeting_id, "roll", saved=saved)
     if status in ("left", "back"):
-        roll = roll_as_stored(meeting, attendance_id=attendance.pk)  # the service read its own
-        attendance = next(each for each in roll if each.pk == attendance.pk)
+        # The roll as read before, its one changed line given the stretches the service left
+        # (read and changed under the attendance's lock).
+        line = next(each for each in roll if each.pk == attendance.pk)
+        keep_stretches(line, stretches)
+        line.meeting, attendance = attendance.meeting, line
     return _roll_line(request, board, attendance, roll, saved)
 
 
