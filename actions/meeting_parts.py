@@ -7,19 +7,24 @@ from __future__ import annotations
 from actions import services
 from actions.forms import ActionForm, ReviewForm
 from actions.lines import resolve_owners, split_action_line
-from actions.queries import action_summary_for, items_with_actions
+from actions.queries import action_summary_for, fold_item_actions, meeting_actions
 from meetings import registry
 from meetings.registry import Claimed, ConsoleState, Line, Viewer
 
 
 @registry.item_section(order=10, name="actions", template="actions/_item_actions.html")
 def actions_by_item(viewer: Viewer, items) -> dict:
-    return items_with_actions(viewer.meeting, [item.pk for item in items])
+    # The summary is read in the same query; the meeting section below takes it from here.
+    read = meeting_actions(viewer.meeting, [item.pk for item in items])
+    viewer.shared["actions.summary"] = read.summary
+    return {item_id: fold_item_actions(actions) for item_id, actions in read.by_item.items()}
 
 
 @registry.meeting_section(order=10, name="action_summary", template="actions/_summary.html")
 def action_summary(viewer: Viewer):
-    summary = action_summary_for(viewer.meeting)
+    summary = viewer.shared.get("actions.summary")
+    if summary is None:  # a meeting without items: no item section read it
+        summary = meeting_actions(viewer.meeting, []).summary
     return summary if summary else None
 
 

@@ -127,8 +127,14 @@ class ActionItem(models.Model):
 
     @property
     def owner_list(self) -> list:
-        """Owners by name; uses the prefetched owners when there are some."""
-        return sorted(self.owners.all(), key=lambda person: person.full_name)
+        """Owners by name; uses the owners read with the action (`owners_read`, set by
+        `actions.queries.meeting_actions`) or prefetched, when there are some."""
+        return sorted(self._owners, key=lambda person: person.full_name)
+
+    @property
+    def _owners(self) -> list:
+        read = self.__dict__.get("owners_read")
+        return read if read is not None else list(self.owners.all())
 
     @property
     def owner_names(self) -> str:
@@ -144,7 +150,7 @@ class ActionItem(models.Model):
         return ", ".join(person.full_name for person in self.owner_list) or "nobody"
 
     def is_owned_by(self, person) -> bool:
-        return self.for_all or any(owner.pk == person.pk for owner in self.owners.all())
+        return self.for_all or any(owner.pk == person.pk for owner in self._owners)
 
 
 class ActionUpdate(models.Model):

@@ -8,11 +8,26 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
 from actions.models import FINISHED, UNFINISHED, ActionItem, ActionStatus, ActionUpdate
-from governance.models import Board
+from governance.models import Board, User
 from meetings.models import Meeting
 
 
@@ -133,6 +148,299 @@ def action_summary_for(meeting: Meeting) -> ActionSummary:
     return summary
 
 
+# -- The summary on the meeting page: whole when short, folded when long ----------------------
+
+# A summary with more entries than this shows its groups' counts, each group's entries loaded
+# when it is opened (`summary_group`), a page at a time.
+FOLD_SUMMARY_OVER = 30
+SUMMARY_PAGE_SIZE = 100
+GROUP_HEADINGS = {
+    "open": "Open",
+    "in_progress": "In progress",
+    "waiting": "Waiting on someone else",
+    "done": "Done since the previous meeting",
+    "dropped": "Dropped since the previous meeting",
+}
+
+
+def _previous_of(meeting: Meeting) -> QuerySet[Meeting]:
+    """`meeting.previous()` as a query to nest (one statement less)."""
+    return (
+        Meeting.objects.filter(board_id=meeting.board_id)
+        .filter(
+            Q(starts_at__lt=meeting.starts_at) | Q(starts_at=meeting.starts_at, pk__lt=meeting.pk)
+        )
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def _as_then(meeting: Meeting) -> dict:
+    """Annotations saying, in SQL, how each action stood when `meeting` opened: what
+    `action_summary_for` works out from the history in Python, without loading it."""
+    cut = meeting.opened_at
+    changes = (
+        ActionUpdate.objects.filter(action=OuterRef("pk"), at__lt=cut)
+        .exclude(status="")
+        .order_by("-at", "-pk")
+    )
+    return {
+        "since": Subquery(
+            _previous_of(meeting).values(opened=Coalesce("started_at", "starts_at"))[:1]
+        ),
+        "status_then": Case(
+            When(status_changed_at__lt=cut, then=F("status")),
+            default=Coalesce(Subquery(changes.values("status")[:1]), Value(ActionStatus.OPEN)),
+        ),
+        "finished_then": Case(
+            When(status_changed_at__lt=cut, then=F("status_changed_at")),
+            default=Subquery(changes.values("at")[:1]),
+        ),
+    }
+
+
+def _in_summary(meeting: Meeting) -> Q:
+    """Raised before the meeting opened, and not finished by the previous meeting."""
+    return Q(board_id=meeting.board_id, created_at__lt=meeting.opened_at) & ~Q(
+        Q(since__isnull=False, status_then__in=FINISHED, finished_then__lte=F("since"))
+    )
+
+
+def summary_rows(meeting: Meeting) -> QuerySet[ActionItem]:
+    """The actions in `meeting`'s summary, each with `status_then` and `finished_then`."""
+    return ActionItem.objects.annotate(**_as_then(meeting)).filter(_in_summary(meeting))
+
+
+def _with_history(queryset: QuerySet[ActionItem], meeting: Meeting) -> QuerySet[ActionItem]:
+    """The last progress note before the meeting and the chair's review in it, as columns."""
+    cut = meeting.opened_at
+    notes = (
+        ActionUpdate.objects.filter(action=OuterRef("pk"), at__lt=cut)
+        .exclude(note="")
+        .order_by("-at", "-pk")
+    )
+    reviews = ActionUpdate.objects.filter(action=OuterRef("pk"), reviewed_in=meeting).order_by(
+        "-at", "-pk"
+    )
+    return queryset.annotate(
+        last_note_text=Subquery(notes.values("note")[:1]),
+        review_id=Subquery(reviews.values("pk")[:1]),
+        review_status=Subquery(reviews.values("status")[:1]),
+        review_note=Subquery(reviews.values("note")[:1]),
+    )
+
+
+def _entry_of(action: ActionItem) -> SummaryEntry:
+    status = action.status_then
+    return SummaryEntry(
+        action=action,
+        status_then=status,
+        finished_at=action.finished_then if status in FINISHED else None,
+        review=(
+            ActionUpdate(
+                pk=action.review_id,
+                action=action,
+                status=action.review_status or "",
+                note=action.review_note or "",
+            )
+            if action.review_id is not None
+            else None
+        ),
+        last_note=(
+            ActionUpdate(action=action, note=action.last_note_text)
+            if action.last_note_text
+            else None
+        ),
+    )
+
+
+@dataclass
+class SummaryGroup:
+    key: str
+    heading: str
+    count: int
+
+
+@dataclass
+class FoldedSummary:
+    """A long summary as the meeting page first shows it: how many in each group, and how many
+    overdue and reviewed; the entries load when a group is opened."""
+
+    meeting: Meeting
+    counts: dict[str, int]
+    overdue: int
+    reviewed_count: int
+    has_previous: bool
+    folded: bool = True
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def groups(self) -> list[SummaryGroup]:
+        return [
+            SummaryGroup(key, heading, self.counts.get(key, 0))
+            for key, heading in GROUP_HEADINGS.items()
+        ]
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def _counted(meeting: Meeting) -> QuerySet:
+    """The summary's groups counted in the database, no entry loaded: one row, `counts`."""
+    reviewed = ActionUpdate.objects.filter(action=OuterRef("pk"), reviewed_in=meeting)
+    counts = {key: Count("pk", filter=Q(status_then=key)) for key in GROUP_HEADINGS}
+    return (
+        summary_rows(meeting)
+        .annotate(was_reviewed=Exists(reviewed))
+        .order_by()
+        .values("board_id")  # one board: one row
+        .annotate(
+            counts=JSONObject(
+                **counts,
+                overdue=Count("pk", filter=Q(status_then__in=UNFINISHED, due_on__lt=meeting.date)),
+                reviewed=Count("pk", filter=Q(was_reviewed=True)),
+                previous=Count("since"),
+            )
+        )
+        .values("counts")
+    )
+
+
+def _folded(meeting: Meeting, found: dict) -> FoldedSummary:
+    return FoldedSummary(
+        meeting=meeting,
+        counts={key: found[key] for key in GROUP_HEADINGS},
+        overdue=found["overdue"],
+        reviewed_count=found["reviewed"],
+        has_previous=bool(found["previous"]),
+    )
+
+
+def summary_counts(meeting: Meeting) -> FoldedSummary:
+    found = _counted(meeting).first()
+    return _folded(
+        meeting,
+        found["counts"]
+        if found
+        else dict.fromkeys(GROUP_HEADINGS, 0) | {"overdue": 0, "reviewed": 0, "previous": 0},
+    )
+
+
+@dataclass
+class MeetingActions:
+    """What the meeting page shows of actions: those raised under its items, and the summary it
+    opens with (whole, or folded when long)."""
+
+    by_item: dict[int, list[ActionItem]]
+    summary: ActionSummary | FoldedSummary
+
+
+def _attach_owners(rows: list[ActionItem]) -> list[ActionItem]:
+    """Rows joined to their owners (one row per owner) back to one action each, with
+    `owners_read` set."""
+    actions: dict[int, ActionItem] = {}
+    for row in rows:
+        action = actions.setdefault(row.pk, row)
+        owners = action.__dict__.setdefault("owners_read", [])
+        if row.owner_pk is not None:
+            owners.append(User(pk=row.owner_pk, full_name=row.owner_name, email=row.owner_email))
+    return list(actions.values())
+
+
+def meeting_actions(meeting: Meeting, item_ids: list[int]) -> MeetingActions:
+    """The actions raised under `item_ids` and the summary `meeting` opens with, whole when
+    short and counted when long: one query, owners and the summary's counts included."""
+    cut = meeting.opened_at
+    total = Subquery(
+        summary_rows(meeting).order_by().annotate(n=Func("pk", function="COUNT")).values("n")
+    )
+    rows = list(
+        _with_history(ActionItem.objects.annotate(**_as_then(meeting)), meeting)
+        .annotate(
+            summary_total=total,
+            summary_counts=Subquery(_counted(meeting)),
+            owner_pk=F("owners__pk"),
+            owner_name=F("owners__full_name"),
+            owner_email=F("owners__email"),
+            previous_title=Subquery(_previous_of(meeting).values("title")[:1]),
+        )
+        .filter(
+            Q(meeting=meeting, item_id__in=item_ids)
+            | (_in_summary(meeting) & Q(summary_total__lte=FOLD_SUMMARY_OVER))
+            # One entry of a long summary, so that its counts come back with the rows.
+            | Q(pk=Subquery(summary_rows(meeting).order_by("pk").values("pk")[:1]))
+        )
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "created_at", "pk", "owners__full_name")
+    )
+    actions = _attach_owners(rows)
+    by_item: dict[int, list[ActionItem]] = {}
+    wanted = set(item_ids)
+    for action in sorted(actions, key=lambda action: (action.created_at, action.pk)):
+        action.board = meeting.board
+        if action.meeting_id == meeting.pk and action.item_id in wanted:
+            by_item.setdefault(action.item_id, []).append(action)
+    if not actions:
+        return MeetingActions(
+            by_item=by_item, summary=ActionSummary(meeting=meeting, previous=None)
+        )
+    if actions[0].summary_total > FOLD_SUMMARY_OVER:
+        return MeetingActions(by_item=by_item, summary=_folded(meeting, actions[0].summary_counts))
+    summary = ActionSummary(
+        meeting=meeting,
+        previous=(
+            Meeting(title=actions[0].previous_title, board_id=meeting.board_id)
+            if actions[0].previous_title is not None
+            else None
+        ),
+    )
+    for action in actions:
+        if action.created_at >= cut or (
+            action.since is not None
+            and action.status_then in FINISHED
+            and action.finished_then <= action.since
+        ):
+            continue
+        entry = _entry_of(action)
+        if entry.status_then == ActionStatus.DONE:
+            summary.done.append(entry)
+        elif entry.status_then == ActionStatus.DROPPED:
+            summary.dropped.append(entry)
+        else:
+            getattr(summary, entry.status_then).append(entry)
+    return MeetingActions(by_item=by_item, summary=summary)
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    key: str
+    heading: str
+    entries: list[SummaryEntry]
+    page: int
+    has_more: bool
+
+
+def summary_group(meeting: Meeting, key: str, page: int) -> SummaryPage:
+    """One page of one group of `meeting`'s summary (`key` one of GROUP_HEADINGS), with
+    owners: two queries."""
+    offset = (page - 1) * SUMMARY_PAGE_SIZE
+    rows = list(
+        _with_history(summary_rows(meeting).filter(status_then=key), meeting)
+        .select_related("board", "meeting")
+        .prefetch_related("owners")
+        .order_by("meeting__starts_at", "created_at", "pk")[offset : offset + SUMMARY_PAGE_SIZE + 1]
+    )
+    return SummaryPage(
+        key=key,
+        heading=GROUP_HEADINGS[key],
+        entries=[_entry_of(action) for action in rows[:SUMMARY_PAGE_SIZE]],
+        page=page,
+        has_more=len(rows) > SUMMARY_PAGE_SIZE,
+    )
+
+
 # -- Lists ---------------------------------------------------------------------------------------
 
 URGENCY = Case(
@@ -187,15 +495,35 @@ def history_of(action: ActionItem) -> list[ActionUpdate]:
     return list(action.updates.select_related("author", "reviewed_in").order_by("at", "pk"))
 
 
-def items_with_actions(meeting: Meeting, item_ids: list[int]) -> dict[int, list[ActionItem]]:
-    """The actions raised under each of `item_ids`, in the order they were said."""
-    by_item: dict[int, list[ActionItem]] = {}
-    actions = (
-        ActionItem.objects.filter(meeting=meeting, item_id__in=item_ids)
+# An item under which more actions than this were raised shows their count; they load when
+# opened (`item_actions_page`), a page at a time.
+FOLD_ITEM_ACTIONS_OVER = 20
+
+
+@dataclass(frozen=True)
+class FoldedItemActions:
+    item_id: int
+    count: int
+    folded: bool = True
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+def fold_item_actions(actions: list[ActionItem]) -> list[ActionItem] | FoldedItemActions:
+    if len(actions) > FOLD_ITEM_ACTIONS_OVER:
+        return FoldedItemActions(item_id=actions[0].item_id, count=len(actions))
+    return actions
+
+
+def item_actions_page(meeting: Meeting, item_id: int, page: int) -> tuple[list[ActionItem], bool]:
+    """One page of the actions raised under an item, in the order they were said, and whether
+    there are more: two queries (the actions, their owners)."""
+    offset = (page - 1) * SUMMARY_PAGE_SIZE
+    actions = list(
+        ActionItem.objects.filter(meeting=meeting, item_id=item_id)
         .select_related("board")
         .prefetch_related(Prefetch("owners"))
-        .order_by("created_at", "pk")
+        .order_by("created_at", "pk")[offset : offset + SUMMARY_PAGE_SIZE + 1]
     )
-    for action in actions:
-        by_item.setdefault(action.item_id, []).append(action)
-    return by_item
+    return actions[:SUMMARY_PAGE_SIZE], len(actions) > SUMMARY_PAGE_SIZE

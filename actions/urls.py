@@ -13,6 +13,16 @@ urlpatterns = [
     path("<int:action_id>/update/", views.action_update, name="action_update"),
     path("meeting/<int:meeting_id>/add/", views.console_add, name="console_add"),
     path(
+        "meeting/<int:meeting_id>/summary/<str:group>/",
+        views.summary_group,
+        name="summary_group",
+    ),
+    path(
+        "meeting/<int:meeting_id>/items/<int:item_id>/",
+        views.item_actions,
+        name="item_actions",
+    ),
+    path(
         "meeting/<int:meeting_id>/review/<int:action_id>/",
         views.console_review,
         name="console_review",

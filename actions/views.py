@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,10 +28,17 @@ from actions.access import (
 from actions.errors import ActionRefused, NotAllowed
 from actions.forms import ActionForm, BulkForm, ReassignForm, ReviewForm, UpdateForm
 from actions.models import UNFINISHED, ActionItem, ActionStatus
-from actions.queries import history_of, my_actions_summary, with_origin
+from actions.queries import (
+    GROUP_HEADINGS,
+    history_of,
+    item_actions_page,
+    my_actions_summary,
+    with_origin,
+)
+from actions.queries import summary_group as summary_group_page
 from governance.access import get_board_for
 from governance.models import Board, Standing
-from meetings.access import get_meeting_for, require_recorder
+from meetings.access import can_record, get_meeting_for, require_recorder
 from meetings.models import Meeting
 from meetings.views import console_piece
 
@@ -448,3 +455,45 @@ def console_review(
         standing=standing,
         saved=f"Reviewed: {action.description[:40]} ({ActionStatus(action.status).label})",
     )
+
+
+# -- A meeting's long lists, opened one group at a time ------------------------------------------
+
+# Past this a page number is not one a person followed a link to (and an offset this far would
+# overflow the database's integer).
+LAST_PAGE = 10_000
+
+
+def _page_number(request: HttpRequest) -> int:
+    value = request.GET.get("page", "1")
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= LAST_PAGE:
+        raise Http404("No such page")
+    return int(value)
+
+
+@require_GET
+def summary_group(request: HttpRequest, board_slug: str, meeting_id: int, group: str):
+    """One group of a long action summary, a page at a time: the meeting page opens it here
+    with htmx; without JavaScript, a page of its own."""
+    board, standing, meeting = get_meeting_for(request.user, board_slug, meeting_id)
+    if group not in GROUP_HEADINGS:
+        raise Http404("No such group")
+    page = summary_group_page(meeting, group, _page_number(request))
+    template = "actions/summary_group.html" + ("#entries" if request.htmx else "")
+    return render(request, template, {"board": board, "meeting": meeting, "page": page})
+
+
+@require_GET
+def item_actions(request: HttpRequest, board_slug: str, meeting_id: int, item_id: int):
+    """The actions raised under one agenda item, for an item with many (folded on the meeting
+    page), a page at a time."""
+    board, standing, meeting = get_meeting_for(request.user, board_slug, meeting_id)
+    if not (meeting.agenda_is_published or can_record(request.user, standing, meeting)):
+        raise Http404("No such item")  # as the record: an unpublished agenda shows no items
+    item = get_object_or_404(meeting.items, pk=item_id)
+    number = _page_number(request)
+    actions, has_more = item_actions_page(meeting, item.pk, number)
+    template = "actions/item_actions.html" + ("#actions" if request.htmx else "")
+    context = {"board": board, "meeting": meeting, "item": item, "actions": actions}
+    context["today"] = timezone.localdate()
+    return render(request, template, {**context, "page": number, "has_more": has_more})
