@@ -332,6 +332,10 @@ MATRIX: dict[str, Row] = {
     "actions:action_detail": read_only(board()),
     # The action's owner (victor) and the officers update it; an empty update is refused.
     "actions:action_update": post_only(officers(CONFLICT, voting=CONFLICT)),
+    # A long action summary's group, and many actions under one item, loaded when opened:
+    # read like the meeting's record.
+    "actions:summary_group": read_only(board(), kwargs={"group": "open"}),
+    "actions:item_actions": read_only(board()),
     "actions:console_add": post_only(officers(CONFLICT)),
     "actions:console_review": post_only(officers()),
 }
