@@ -2,9 +2,11 @@
 
 Locking: a vote takes a *shared* lock on its motion (PostgreSQL `FOR SHARE`), so voters never
 wait for each other, and an exclusive lock on its unit's `Participation` row, so one unit's two
-voters do. Closing takes the motion's exclusive lock, which waits for every vote in flight and
-keeps new ones out until the tally is frozen; a vote that arrives after sees a closed motion.
-On SQLite, `IMMEDIATE` transactions serialise every writer, which gives the same guarantees.
+voters do: both in the one statement that claims the unit's row, which also checks that the
+motion is still open (`motions.vote_store`). Closing takes the motion's exclusive lock, which
+waits for every vote in flight and keeps new ones out until the tally is frozen; a vote that
+arrives after sees a closed motion. On SQLite, `IMMEDIATE` transactions serialise every writer,
+which gives the same guarantees.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from governance import audit
@@ -29,6 +31,7 @@ from meetings.services import (
     meeting_changed,
     meeting_lock_for_change,
 )
+from motions import vote_store
 from motions.errors import InvalidMotion, MotionClosed, NotEntitled, WrongMotionState
 from motions.models import (
     RECORDED_METHODS,
@@ -94,14 +97,8 @@ def _locked(motion: Motion) -> Motion:
     )
 
 
-def _locked_for_voting(motion: Motion) -> Motion:
-    """The motion row under a shared lock: voters hold it together, closing waits for them."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {Motion._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
-                [motion.pk],
-            )
+def _as_stored(motion: Motion) -> Motion:
+    """The motion as it stands now (the caller's copy may be older), with what a vote reads."""
     return Motion.objects.select_related("board", "meeting", "meeting__board").get(pk=motion.pk)
 
 
@@ -334,18 +331,27 @@ def _vote_cast(
     if dissent and choice != Choice.AGAINST:
         raise InvalidMotion("Only a vote against can ask that the dissent be minuted.")
     now = _now(at)
-    motion = _locked_for_voting(motion)
+    if motion.status != Status.OPEN:
+        # Perhaps read before it opened. An open one is not read again: whether it is still
+        # open is decided when the vote takes its lock (`vote_store.claim_unit`).
+        motion = _as_stored(motion)
+    _require_open_for_votes(motion, now)
+    unit, held = units_of_voter(motion, person, at, unit_key=unit_key)
+    vote = _store_vote(
+        motion, unit, person, choice, dissent=dissent, now=now, actor=person, while_open=True
+    )
+    # What the voter's answer shows, as this vote found it: no need to read it all again.
+    vote.motion, vote.unit, vote.units_held = motion, unit, held
+    return vote
+
+
+def _require_open_for_votes(motion: Motion, now: dt.datetime) -> None:
     if motion.status != Status.OPEN:
         raise MotionClosed(_not_open_message(motion))
     if motion.is_past_deadline(now):
         raise MotionClosed(f"Voting closed at the deadline, {when(motion.closes_at)}.")
     if motion.method not in (Method.LIVE, Method.BALLOT):
         raise MotionClosed("The chair records this decision; members do not vote on it here.")
-    unit, held = units_of_voter(motion, person, at, unit_key=unit_key)
-    vote = _store_vote(motion, unit, person, choice, dissent=dissent, now=now, actor=person)
-    # What the voter's answer shows, as this vote found it: no need to read it all again.
-    vote.motion, vote.unit, vote.units_held = motion, unit, held
-    return vote
 
 
 def _not_open_message(motion: Motion) -> str:
@@ -357,49 +363,39 @@ def _not_open_message(motion: Motion) -> str:
 
 
 def _store_vote(
-    motion: Motion, unit: Unit, person, choice: str, *, dissent: bool, now, actor
+    motion: Motion,
+    unit: Unit,
+    person,
+    choice: str,
+    *,
+    dissent: bool,
+    now,
+    actor,
+    while_open: bool = False,
 ) -> Vote:
-    Participation.objects.bulk_create(
-        [
-            Participation(
-                motion=motion,
-                unit_key=unit.key,
-                unit_label=unit.label,
-                organisation_id=unit.organisation_id,
-                person_id=unit.person_id,
-                cast_by=person,
-                cast_at=now,
-            )
-        ],
-        ignore_conflicts=True,
+    """Store the unit's vote, cast by `person`. `while_open`: a member's vote, stored only
+    while the motion is open (checked under the motion's shared lock); without it the caller
+    holds the motion's exclusive lock (a roll call the chair records)."""
+    row = Participation(
+        motion=motion,
+        unit_key=unit.key,
+        unit_label=unit.label,
+        organisation_id=unit.organisation_id,
+        person_id=unit.person_id,
+        cast_by=person,
+        cast_at=now,
     )
     # The unit's row: its voters queue here, other units' voters do not.
-    participation = (
-        Participation.objects.select_for_update(of=("self",))
-        .select_related("cast_by")
-        .get(motion=motion, unit_key=unit.key)
+    claimed = vote_store.claim_unit(
+        motion, row, open_at=now if while_open else None, only_by_caster=motion.is_ballot
     )
-    if (
-        motion.is_ballot
-        and participation.cast_by_id is not None
-        and participation.cast_by_id != person.pk
-    ):
-        raise NotEntitled(
-            f"{unit.label}'s vote was already cast by {participation.cast_by}; "
-            "only they can change it."
-        )
-    if participation.cast_by_id != person.pk or participation.cast_at != now:
-        participation.cast_by = person
-        participation.cast_at = now
-        participation.save(update_fields=["cast_by", "cast_at"])
+    if claimed is None:
+        _refuse_unclaimed(motion, unit, now)
     stored_key = secret_unit_key(motion, unit.key) if motion.secret else unit.key
-    changed = Vote.objects.filter(motion=motion, unit_key=stored_key, is_current=True).update(
-        is_current=False
-    )
     if motion.secret:
-        vote = Vote.objects.create(motion=motion, unit_key=stored_key, choice=choice)
+        vote = Vote(motion=motion, unit_key=stored_key, choice=choice)
     else:
-        vote = Vote.objects.create(
+        vote = Vote(
             motion=motion,
             unit_key=stored_key,
             organisation_id=unit.organisation_id,
@@ -409,6 +405,7 @@ def _store_vote(
             dissent_minuted=dissent,
             cast_at=now,
         )
+    changed = vote_store.add_current_vote(vote)
     verb = "changed its vote" if changed else "voted"
     if motion.secret:
         summary = f"{unit.label} {verb} on {_short(motion)} (secret ballot)"
@@ -427,6 +424,18 @@ def _store_vote(
         data=data,
     )
     return vote
+
+
+def _refuse_unclaimed(motion: Motion, unit: Unit, now: dt.datetime) -> None:
+    """Why the unit's row was not taken: the motion closed meanwhile, or (a ballot) someone
+    else cast the unit's vote. Read only when refused."""
+    _require_open_for_votes(_as_stored(motion), now)
+    participation = Participation.objects.select_related("cast_by").get(
+        motion=motion, unit_key=unit.key
+    )
+    raise NotEntitled(
+        f"{unit.label}'s vote was already cast by {participation.cast_by}; only they can change it."
+    )
 
 
 # -- Closing ---------------------------------------------------------------------------------
