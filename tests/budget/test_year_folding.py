@@ -73,7 +73,7 @@ def test_a_large_year_opens_folded_with_counts_and_links(cast, client_for, year)
     assert '<a href="?category=events#lines-heading">Events</a>' in text
     assert f"{FOLD_LINES_OVER - 5} lines" in text and "6 lines" in text
     assert '<span class="chip chip-bad" data-flag="overspent">2 over-spent</span>' in text
-    assert f"{FOLD_LINES_OVER + 1} lines: each category" in text
+    assert f"{FOLD_LINES_OVER + 1} lines, shown by category: choose a category" in text
     # The year's total is still the whole year's.
     assert f"{(FOLD_LINES_OVER + 1) * 900:,}.00" in text
 
