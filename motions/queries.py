@@ -23,7 +23,7 @@ def motions_of(board: Board):
     )
 
 
-DECIDED_PER_PAGE = 50
+DECIDED_PER_PAGE = 25
 
 
 def decided_page(board: Board, page: str | int | None) -> Page:
