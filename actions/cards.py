@@ -14,5 +14,5 @@ from governance.models import Board, Standing
 def your_actions(request: HttpRequest, board: Board, standing: Standing) -> dict | None:
     if not standing.seats:
         return None  # an administrator without a seat owns no actions
-    mine = my_actions_summary(board, request.user, finished_limit=0, with_owners=False)
-    return {"mine": mine, "urgent": mine.unfinished[:3], "today": timezone.localdate()}
+    mine = my_actions_summary(board, request.user, per_page=3, finished_limit=0, with_owners=False)
+    return {"mine": mine, "urgent": mine.unfinished, "today": timezone.localdate()}

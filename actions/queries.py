@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
@@ -454,9 +455,13 @@ URGENCY = Case(
 def my_actions(board: Board, person) -> QuerySet[ActionItem]:
     """The person's own actions and the board-wide ones: unfinished first, those due soonest
     (overdue first) at the top, then undated ones oldest first."""
-    return with_origin(
+    # Only what a row shows: the meeting's address is built from the page's board, so neither
+    # the meeting's board nor the agenda item is joined.
+    return (
         ActionItem.objects.of_board(board)
         .filter(Q(pk__in=ActionItem.objects.filter(owners=person).values("pk")) | Q(for_all=True))
+        .select_related("board", "meeting")
+        .prefetch_related("owners")
         .annotate(urgency=URGENCY)
         .order_by("urgency", "due_on", "created_at", "pk")
     )
@@ -464,31 +469,66 @@ def my_actions(board: Board, person) -> QuerySet[ActionItem]:
 
 @dataclass(frozen=True)
 class MyActions:
+    """A member's unfinished actions a page at a time (overdue first), counted whole."""
+
+    # The page shown: the most urgent first.
     unfinished: list[ActionItem]
+    open_count: int
     overdue: int
+    # Of the open ones, how many are the whole board's rather than the person's own.
+    for_all_count: int
     recently_finished: list[ActionItem]
+    page: Page | None = None
+
+    @property
+    def own_count(self) -> int:
+        return self.open_count - self.for_all_count
 
 
 RECENTLY = dt.timedelta(days=60)
+MY_ACTIONS_PER_PAGE = 10
 
 
 def my_actions_summary(
-    board: Board, person, *, finished_limit: int = 20, with_owners: bool = True
+    board: Board,
+    person,
+    *,
+    page: str | int | None = 1,
+    per_page: int = MY_ACTIONS_PER_PAGE,
+    finished_limit: int = 20,
+    with_owners: bool = True,
 ) -> MyActions:
-    """`with_owners=False` for a view that never names them (the dashboard's card): one
-    query fewer."""
+    """The counts by one aggregate, one page of the unfinished, the recently finished: a fixed
+    number of queries and rows however many actions the person has had over the years.
+    `with_owners=False` for a view that never names them (the dashboard's card): one query
+    fewer. `page` is what the visitor asked for; a page that is not one shows the nearest."""
     today = timezone.localdate()
     unfinished = my_actions(board, person).filter(status__in=UNFINISHED)
+    counts = unfinished.order_by().aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        for_all=Count("pk", filter=Q(for_all=True)),
+    )
     if not with_owners:
         unfinished = unfinished.prefetch_related(None)
-    unfinished = list(unfinished)
-    finished = list(
-        my_actions(board, person)
-        .filter(status__in=FINISHED, status_changed_at__gte=timezone.now() - RECENTLY)
-        .order_by("-status_changed_at", "-pk")[:finished_limit]
+    paginator = Paginator(unfinished, per_page)
+    paginator.count = counts["open"]  # known already: no second count query
+    shown = paginator.get_page(page)
+    finished = []
+    if finished_limit:
+        finished = list(
+            my_actions(board, person)
+            .filter(status__in=FINISHED, status_changed_at__gte=timezone.now() - RECENTLY)
+            .order_by("-status_changed_at", "-pk")[:finished_limit]
+        )
+    return MyActions(
+        unfinished=list(shown.object_list) if counts["open"] else [],
+        open_count=counts["open"],
+        overdue=counts["overdue"],
+        for_all_count=counts["for_all"],
+        recently_finished=finished,
+        page=shown,
     )
-    overdue = sum(1 for action in unfinished if action.is_overdue(today))
-    return MyActions(unfinished=unfinished, overdue=overdue, recently_finished=finished)
 
 
 def history_of(action: ActionItem) -> list[ActionUpdate]:

@@ -65,7 +65,7 @@ def _first_error(form) -> str:
 @require_GET
 def my_actions(request: HttpRequest, board_slug: str) -> HttpResponse:
     board, standing = get_board_for(request.user, board_slug)
-    mine = my_actions_summary(board, request.user)
+    mine = my_actions_summary(board, request.user, page=request.GET.get("page"))
     return render(
         request,
         MY_ACTIONS,

@@ -16,8 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     F,
     OuterRef,
@@ -135,6 +137,10 @@ class CategoryGroup:
     label: str
     lines: list[BudgetLine] = field(default_factory=list)
     subtotal: Figures = field(default_factory=Figures)
+    # All the category's lines, and how many of them paid out more than was approved, whether
+    # or not `lines` holds them (a folded or paged year overview).
+    line_count: int = 0
+    overspent_count: int = 0
 
 
 @dataclass
@@ -257,6 +263,93 @@ def year_overview(fiscal_year: FiscalYear, category: str = "") -> YearOverview:
     return YearOverview(
         fiscal_year=fiscal_year, groups=list(groups.values()), total=total, line_count=count
     )
+
+
+# A year of more lines than this opens folded: each category's subtotal, its lines a link away.
+FOLD_LINES_OVER = 60
+LINES_PER_PAGE = 50
+
+
+def year_summary(fiscal_year: FiscalYear, category: str = "") -> YearOverview:
+    """The year's figures by category and in total, summed by the database in one query; no
+    lines (see `year_overview_page`)."""
+    lines = BudgetLine.objects.filter(fiscal_year=fiscal_year)
+    if category:
+        lines = lines.filter(category=category)
+    rows = (
+        with_figures(lines)
+        .order_by()
+        .values("category")
+        .annotate(
+            line_count=Count("pk"),
+            overspent_count=Count("pk", filter=Q(spent__gt=F("approved"))),
+            **{f"sum_{name}": Sum(name) for name, _ in COLUMNS if name != "available"},
+        )
+    )
+    groups = []
+    total = Figures()
+    for row in sorted(rows, key=lambda row: CATEGORY_ORDER[row["category"]]):
+        # SQLite sums decimals as floats; the cents are exact, the representation is not.
+        subtotal = Figures(
+            **{
+                name: to_cents(row[f"sum_{name}"] or ZERO)
+                for name, _ in COLUMNS
+                if name != "available"
+            }
+        )
+        subtotal.available = subtotal.planned - subtotal.spent
+        groups.append(
+            CategoryGroup(
+                category=row["category"],
+                label=Category(row["category"]).label,
+                subtotal=subtotal,
+                line_count=row["line_count"],
+                overspent_count=row["overspent_count"],
+            )
+        )
+        total.add(subtotal)
+    return YearOverview(
+        fiscal_year=fiscal_year,
+        groups=groups,
+        total=total,
+        line_count=sum(group.line_count for group in groups),
+    )
+
+
+@dataclass
+class YearPage:
+    """What the year's page shows: the figures, and the lines only where they are few (the
+    whole year up to FOLD_LINES_OVER lines, else one category a page at a time)."""
+
+    overview: YearOverview
+    folded: bool
+    page: Page | None = None
+
+
+def year_overview_page(fiscal_year: FiscalYear, category: str = "", page=None) -> YearPage:
+    """Two queries whatever the number of lines: the sums, then at most a page of lines."""
+    overview = year_summary(fiscal_year, category)
+    if not category and overview.line_count > FOLD_LINES_OVER:
+        return YearPage(overview=overview, folded=True)
+    lines = with_figures(
+        BudgetLine.objects.filter(fiscal_year=fiscal_year).select_related(
+            "carried_from__fiscal_year"
+        )
+    )
+    shown = None
+    if category:
+        paginator = Paginator(
+            lines.filter(category=category).order_by("title", "pk"), LINES_PER_PAGE
+        )
+        paginator.count = overview.line_count  # summed already: no count query
+        shown = paginator.get_page(page)
+        lines = shown.object_list if overview.line_count else []
+    by_category = {group.category: group for group in overview.groups}
+    for line in sorted(lines, key=lambda line: (CATEGORY_ORDER[line.category], line.title)):
+        for name, _ in COLUMNS:
+            setattr(line, name, to_cents(getattr(line, name)))
+        by_category[line.category].lines.append(line)
+    return YearPage(overview=overview, folded=False, page=shown)
 
 
 def requests_of_year(fiscal_year: FiscalYear) -> QuerySet[SpendingRequest]:

@@ -104,7 +104,8 @@ def year_overview(request: HttpRequest, board_slug: str, year: int) -> HttpRespo
     category = request.GET.get("category", "")
     if category not in Category.values:
         category = ""
-    overview = queries.year_overview(fiscal_year, category)
+    shown = queries.year_overview_page(fiscal_year, category, request.GET.get("page"))
+    overview = shown.overview
     template = "budget/year_overview.html"
     if request.htmx and request.htmx.target == "budget-table":
         template += "#budget-table"
@@ -116,6 +117,8 @@ def year_overview(request: HttpRequest, board_slug: str, year: int) -> HttpRespo
             "standing": standing,
             "fiscal_year": fiscal_year,
             "overview": overview,
+            "folded": shown.folded,
+            "page": shown.page,
             "chart": overview.chart(),
             "category": category,
             "categories": Category.choices,

@@ -12,8 +12,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Length, Trim
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear, Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
@@ -56,6 +56,21 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
             Q(status=MeetingStatus.ADJOURNED)
             | Q(status=MeetingStatus.SCHEDULED, starts_at__lt=now - LATE_START_GRACE)
         ).order_by("-starts_at", "-pk")
+
+    def in_year(self, year: int) -> MeetingQuerySet:
+        """Those starting in `year`, in the current time zone (the viewer's)."""
+        return self.filter(starts_at__year=year)
+
+    def year_counts(self) -> list[tuple[int, int]]:
+        """(year, number of meetings) for each year that has one, newest first: one query."""
+        rows = (
+            self.order_by()
+            .annotate(year=ExtractYear("starts_at"))
+            .values("year")
+            .annotate(count=Count("pk"))
+            .order_by("-year")
+        )
+        return [(row["year"], row["count"]) for row in rows]
 
 
 # A scheduled meeting still counts as upcoming for this long after its start time, so that the

@@ -73,9 +73,14 @@ STOP_POLLING = live_pass.STOP_POLLING
 
 @require_GET
 def meeting_list(request: HttpRequest, board_slug: str) -> HttpResponse:
+    """What is coming, then one year of past meetings (the latest by default), the others as
+    links by year: ten years of monthly meetings are 120 rows nobody reads at once."""
     board, standing = get_board_for(request.user, board_slug)
     now = timezone.now()
     meetings = Meeting.objects.of_board(board).select_related("board")
+    years = meetings.past(now).year_counts()
+    year = _year_shown(request.GET.get("year"), years)
+    past = list(meetings.past(now).in_year(year)) if year in dict(years) else []
     return render(
         request,
         "meetings/meeting_list.html",
@@ -83,10 +88,21 @@ def meeting_list(request: HttpRequest, board_slug: str) -> HttpResponse:
             "board": board,
             "standing": standing,
             "upcoming": list(meetings.upcoming(now)),
-            "past": list(meetings.past(now)),
+            "past": past,
+            "year": year,
+            "years": [(shown, count, shown == year) for shown, count in years],
+            "past_count": sum(count for _, count in years),
             "may_schedule": can_plan(request.user, standing),
         },
     )
+
+
+def _year_shown(asked: str | None, years: list[tuple[int, int]]) -> int | None:
+    """The year asked for when it is a number (it may have no meetings), else the latest year
+    with past meetings; None when there are none."""
+    if asked and len(asked) == 4 and asked.isascii() and asked.isdigit() and asked[0] != "0":
+        return int(asked)
+    return years[0][0] if years else None
 
 
 @require_GET

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +31,7 @@ from motions.models import Choice, Method, Motion, Status
 from motions.queries import (
     MyVote,
     changed_votes,
+    decided_page,
     motions_of,
     my_vote_on,
     named_votes,
@@ -54,9 +54,6 @@ def _close_if_due(motion: Motion) -> Motion:
     return motion
 
 
-DECIDED_PER_PAGE = 50
-
-
 @require_GET
 def motion_list(request: HttpRequest, board_slug: str) -> HttpResponse:
     board, standing = get_board_for(request.user, board_slug)
@@ -67,10 +64,7 @@ def motion_list(request: HttpRequest, board_slug: str) -> HttpResponse:
     counts = open_counts(motions)
     for motion in motions:
         motion.voted_so_far = counts.get(motion.pk, 0)
-    decided = Paginator(
-        motions_of(board).filter(status=Status.CLOSED).order_by("-created_at", "-pk"),
-        DECIDED_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    decided = decided_page(board, request.GET.get("page"))
     return render(
         request,
         "motions/motion_list.html",
