@@ -14,7 +14,6 @@ from decimal import Decimal
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from budget import xlsx
-from budget.models import Category, RequestStatus
 from budget.queries import COLUMNS, DEFINITIONS, YearOverview, requests_of_year
 
 MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
@@ -152,27 +151,17 @@ def year_workbook(overview: YearOverview) -> bytes:
         workbook.style(bold=True, fill=HEADER_FILL),
     )
     request_styles = [0, 0, 0, 0, money, money, 0]
-    # Plain values, not model instances: the sheet needs seven columns of each request.
-    rows = requests_of_year(fiscal_year).values_list(
-        "line__category",
-        "line__title",
-        "title",
-        "status",
-        "approved_amount",
-        "paid",
-        "approval_reference",
-    )
-    for category, line, title, status, approved, paid, reference in rows:
+    for request in requests_of_year(fiscal_year):
         requests.add(
             clean(
                 [
-                    Category(category).label,
-                    line,
-                    title,
-                    RequestStatus(status).label,
-                    approved,
-                    paid,
-                    reference,
+                    request.line.get_category_display(),
+                    request.line.title,
+                    request.title,
+                    request.get_status_display(),
+                    request.approved_amount,
+                    request.paid,
+                    request.approval_reference,
                 ]
             ),
             request_styles,
