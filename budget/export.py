@@ -11,16 +11,19 @@ import io
 from collections.abc import Iterator
 from decimal import Decimal
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
-from budget import xlsx
 from budget.queries import COLUMNS, DEFINITIONS, YearOverview, requests_of_year
 
 MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
-HEADER_FILL = "DCE6F1"
-SUBTOTAL_FILL = "F2F2F2"
-OVERSPENT_COLOUR = "A4282B"
-OVERSPENT_FILL = "FBE5E5"
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+SUBTOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=13)
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 
 
 # A CSV cell starting with one of these is a formula to a spreadsheet program (CSV injection).
@@ -44,6 +47,30 @@ def csv_cells(cells: list) -> list:
         else cell
         for cell in clean(cells)
     ]
+
+
+class SheetWriter:
+    """Writes rows by number: openpyxl's `append` and `max_row` rescan every cell written so far,
+    so a workbook built with them slows down with the square of its rows."""
+
+    def __init__(self, sheet) -> None:
+        self.sheet = sheet
+        self.row = 0
+
+    def add(self, cells: list) -> list:
+        """Append a row whose text stays text: openpyxl would store '=…' as a formula."""
+        self.row += 1
+        written = []
+        for column, value in enumerate(clean(cells), start=1):
+            cell = self.sheet.cell(row=self.row, column=column, value=value)
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            written.append(cell)
+        return written
+
+
+OVERSPENT_FONT = Font(color="A4282B", bold=True)
+OVERSPENT_FILL = PatternFill("solid", fgColor="FBE5E5")
 
 
 def header_row(overview: YearOverview) -> list[str]:
@@ -82,41 +109,13 @@ def year_csv(overview: YearOverview) -> str:
     return buffer.getvalue()
 
 
-SUMMARY_WIDTHS = [18, 46, 14, 14, 14, 16, 18, 36]
-REQUEST_WIDTHS = [18, 36, 40, 12, 14, 14, 60]
-# Title, subtitle, a blank row, then the header: the lines start on row 5, beside column B.
-FIRST_LINE_CELL = "C5"
-
-
 def year_workbook(overview: YearOverview) -> bytes:
     fiscal_year = overview.fiscal_year
-    workbook = xlsx.Workbook()
-    title = workbook.style(bold=True, size=13)
-    header = workbook.style(bold=True, fill=HEADER_FILL, wrap_top=True)
-    money = workbook.style(number_format=MONEY_FORMAT)
-    overspent = workbook.style(bold=True, color=OVERSPENT_COLOUR, fill=OVERSPENT_FILL)
-    overspent_money = workbook.style(
-        bold=True, color=OVERSPENT_COLOUR, fill=OVERSPENT_FILL, number_format=MONEY_FORMAT
-    )
-    total, total_money = (
-        workbook.style(bold=True),
-        workbook.style(bold=True, number_format=MONEY_FORMAT),
-    )
-    subtotal = workbook.style(bold=True, fill=SUBTOTAL_FILL)
-    subtotal_money = workbook.style(bold=True, fill=SUBTOTAL_FILL, number_format=MONEY_FORMAT)
-    # Each kind of row: the style of its two text columns, its money columns and its flag.
-    looks = {
-        "line": (0, money, 0),
-        "overspent": (0, money, overspent),
-        "subtotal": (subtotal, subtotal_money, subtotal),
-        "total": (total, total_money, total),
-    }
-    spent_at = 2 + [name for name, _ in COLUMNS].index("spent")
-
-    summary = workbook.sheet(
-        f"Budget {fiscal_year.year}", widths=SUMMARY_WIDTHS, freeze=FIRST_LINE_CELL
-    )
-    summary.add(clean([f"{fiscal_year.board.name}: budget {fiscal_year.year}"]), title)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"Budget {fiscal_year.year}"
+    summary = SheetWriter(sheet)
+    summary.add([f"{fiscal_year.board.name}: budget {fiscal_year.year}"])[0].font = TITLE
     summary.add(
         [
             f"{fiscal_year.starts_on:%-d %b %Y} to {fiscal_year.ends_on:%-d %b %Y}, "
@@ -124,21 +123,36 @@ def year_workbook(overview: YearOverview) -> bytes:
         ]
     )
     summary.add([])
-    summary.add(header_row(overview), header)
-    for kind, values in overview_rows(overview):
-        if kind == "line" and values[-1]:
-            kind = "overspent"
-        text, amounts, flag = looks[kind]
-        styles = [text, text] + [amounts] * len(COLUMNS) + [flag]
-        if kind == "overspent":
-            styles[spent_at] = overspent_money
-        summary.add(clean(values), styles)
+    for cell in summary.add(header_row(overview)):
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = HEADER_ALIGNMENT
+    header_at = summary.row
+    for kind, cells in overview_rows(overview):
+        row = summary.add(cells)
+        for cell in row[2 : 2 + len(COLUMNS)]:
+            cell.number_format = MONEY_FORMAT
+        if kind == "line" and cells[-1]:
+            spent = row[2 + [name for name, _ in COLUMNS].index("spent")]
+            for cell in (spent, row[-1]):
+                cell.font = OVERSPENT_FONT
+                cell.fill = OVERSPENT_FILL
+        if kind != "line":
+            for cell in row:
+                cell.font = BOLD
+                if kind == "subtotal":
+                    cell.fill = SUBTOTAL_FILL
+    sheet.freeze_panes = sheet.cell(row=header_at + 1, column=3)
     summary.add([])
     for term, definition in DEFINITIONS:
-        summary.add(clean([f"{term}:", definition]))
+        summary.add([f"{term}:", definition])
+    widths = [18, 46, 14, 14, 14, 16, 18, 36]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
 
-    requests = workbook.sheet("Spending requests", widths=REQUEST_WIDTHS)
-    requests.add(
+    requests_sheet = workbook.create_sheet("Spending requests")
+    requests = SheetWriter(requests_sheet)
+    header = requests.add(
         [
             "Category",
             "Line",
@@ -147,23 +161,28 @@ def year_workbook(overview: YearOverview) -> bytes:
             f"Approved ({fiscal_year.currency})",
             f"Paid ({fiscal_year.currency})",
             "Approval recorded",
-        ],
-        workbook.style(bold=True, fill=HEADER_FILL),
+        ]
     )
-    request_styles = [0, 0, 0, 0, money, money, 0]
+    for cell in header:
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
     for request in requests_of_year(fiscal_year):
-        requests.add(
-            clean(
-                [
-                    request.line.get_category_display(),
-                    request.line.title,
-                    request.title,
-                    request.get_status_display(),
-                    request.approved_amount,
-                    request.paid,
-                    request.approval_reference,
-                ]
-            ),
-            request_styles,
+        row = requests.add(
+            [
+                request.line.get_category_display(),
+                request.line.title,
+                request.title,
+                request.get_status_display(),
+                request.approved_amount,
+                request.paid,
+                request.approval_reference,
+            ]
         )
-    return workbook.save()
+        for cell in row[4:6]:
+            cell.number_format = MONEY_FORMAT
+    for index, width in enumerate([18, 36, 40, 12, 14, 14, 60], start=1):
+        requests_sheet.column_dimensions[get_column_letter(index)].width = width
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
