@@ -144,6 +144,9 @@ def scenes() -> list[dict]:
                 "request_id": spending_request.pk,
                 # The demo names no proxy; withdrawing one is a POST the walk only sees refuse GET.
                 "proxy_id": 0,
+                # A folded action summary's group (the demo's summaries are short, so unfolded
+                # on the meeting page; the group's own page still has to fit a phone).
+                "group": "open",
             }
         )
     from motions.models import Motion
