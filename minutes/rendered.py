@@ -72,25 +72,28 @@ def render_key(minutes: Minutes, *, audience: str, at: dt.datetime) -> str:
     )
 
 
-def minutes_html(minutes: Minutes, *, audience: str, at: dt.datetime) -> SafeString:
-    """`disclosure.render_html` of the minutes' text, from the shared cache when rendered
-    before."""
+@dataclass(frozen=True)
+class Rendered:
+    html: SafeString
+    problems: list[str]  # the marks' problems, for the board's version (the secretary's)
+
+
+def minutes_rendered(minutes: Minutes, *, audience: str, at: dt.datetime) -> Rendered:
+    """`disclosure.render_html` of the minutes' text (and, for the board, `problems`), from
+    the shared cache when rendered before: one cache read, and one write on a miss (a few
+    queries with the database cache, none with Redis)."""
     key = render_key(minutes, audience=audience, at=at)
-    html = cache.get(key)
-    if html is None:
-        html = str(render_html(minutes.text, audience=audience, at=at))
-        cache.set(key, html, KEEP_SECONDS)
-    return mark_safe(html)  # noqa: S308 - rendered and sanitised by render_html
-
-
-def problems_of(text: str) -> list[str]:
-    """`disclosure.problems` of a text, worked out once per text (they depend on nothing else)."""
-    key = f"minutes:problems:v{RENDER_VERSION}:{digest_of(text)}"
     found = cache.get(key)
     if found is None:
-        found = problems(text)
+        marks = problems(minutes.text) if audience == BOARD else []
+        found = (str(render_html(minutes.text, audience=audience, at=at)), marks)
         cache.set(key, found, KEEP_SECONDS)
-    return found
+    html, marks = found
+    return Rendered(html=mark_safe(html), problems=marks)  # noqa: S308 - sanitised by render_html
+
+
+def minutes_html(minutes: Minutes, *, audience: str, at: dt.datetime) -> SafeString:
+    return minutes_rendered(minutes, audience=audience, at=at).html
 
 
 # -- The long action summary, folded on the page ------------------------------------------------

@@ -42,7 +42,7 @@ from minutes.queries import (
     minutes_list_for,
     revisions_of,
 )
-from minutes.rendered import action_summary_of, minutes_html, problems_of
+from minutes.rendered import action_summary_of, minutes_html, minutes_rendered
 
 DETAIL = "minutes/minutes_detail.html"
 
@@ -80,7 +80,8 @@ def minutes_list(request: HttpRequest, reader: Reader) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, reader: Reader, minutes: Minutes, **extra) -> dict:
     now = timezone.now()
-    html = minutes_html(minutes, audience=reader.audience, at=now)
+    rendered = minutes_rendered(minutes, audience=reader.audience, at=now)
+    html = rendered.html
     context = {
         "board": reader.board,
         "reader": reader,
@@ -93,7 +94,7 @@ def _detail_context(request: HttpRequest, reader: Reader, minutes: Minutes, **ex
     }
     if reader.is_board:
         context["comments"] = comments_of(minutes)
-        context["problems"] = problems_of(minutes.text)
+        context["problems"] = rendered.problems
         if minutes.is_circulated:
             context.setdefault("comment_form", CommentForm())
         if reader.is_officer:

@@ -62,7 +62,7 @@ def test_a_second_reader_is_served_the_first_readers_render(cast, client_for, pu
     page(client_for(cast.victor), published)
     key = render_key(published, audience=BOARD, at=timezone.now())
     assert cache.get(key) is not None
-    cache.set(key, "<p>From the cache</p>")
+    cache.set(key, ("<p>From the cache</p>", []))
     assert "From the cache" in page(client_for(cast.greta), published)
 
 
@@ -243,3 +243,13 @@ def test_the_page_costs_the_same_queries_for_short_and_long_minutes(
             page(client, minutes)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_marks_to_check_come_with_the_boards_render_and_go_with_the_fix(
+    cast, client_for, draft
+):
+    broken = revise(draft, draft.text + "\n::: secret until friday\nHidden.\n:::\n", cast.sam)
+    assert "Confidentiality marks to check" in page(client_for(cast.sam), broken)
+    assert "Confidentiality marks to check" in page(client_for(cast.victor), broken)  # cached
+    fixed = revise(broken, broken.text.replace("secret until friday", "board only"), cast.sam)
+    assert "Confidentiality marks to check" not in page(client_for(cast.sam), fixed)
