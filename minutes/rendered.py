@@ -32,7 +32,7 @@ from minutes.disclosure import BOARD, problems, render_html
 from minutes.models import Minutes
 
 # Bump when the rendering changes, so no render made by older code is served.
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 KEEP_SECONDS = 24 * 60 * 60
 
 # A superset of the moments `disclosure.read_mark` can read out of a mark (block or inline, any
