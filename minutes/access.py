@@ -78,7 +78,10 @@ def get_minutes_for(reader: Reader, meeting_id: int) -> Minutes:
         "approval_meeting",
         "approval_motion__board",
         "approval_motion__meeting",
-    ).filter(meeting__board=reader.board)
+    )
+    # The record's text as the minutes last took it in (as long as the minutes) is read only
+    # when corrections are taken in, from the locked row: never for a page.
+    queryset = queryset.defer("record_text").filter(meeting__board=reader.board)
     if not reader.is_board:
         queryset = queryset.published()
     return get_object_or_404(queryset, meeting_id=meeting_id)

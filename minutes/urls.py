@@ -9,6 +9,7 @@ urlpatterns = [
     path("feed/", views.minutes_feed, name="minutes_feed"),
     path("generate/<int:meeting_id>/", views.minutes_generate, name="minutes_generate"),
     path("<int:meeting_id>/", views.minutes_detail, name="minutes_detail"),
+    path("<int:meeting_id>/action-summary/", views.action_summary, name="action_summary"),
     path("<int:meeting_id>/pdf/", views.minutes_pdf, name="minutes_pdf"),
     path("<int:meeting_id>/markdown/", views.minutes_markdown, name="minutes_markdown"),
     path("<int:meeting_id>/edit/", views.minutes_edit, name="minutes_edit"),

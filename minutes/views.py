@@ -30,7 +30,7 @@ from minutes.access import (
     require_board,
     require_officer,
 )
-from minutes.disclosure import markdown_for, problems, render_html
+from minutes.disclosure import PUBLIC, markdown_for, problems
 from minutes.errors import MinutesError, MinutesNotAllowed
 from minutes.forms import ApprovalForm, CommentForm, PutToBoardForm, RevisionForm
 from minutes.models import ApprovalMethod, Comment, Minutes
@@ -42,6 +42,7 @@ from minutes.queries import (
     minutes_list_for,
     revisions_of,
 )
+from minutes.rendered import action_summary_of, minutes_html, minutes_rendered
 
 DETAIL = "minutes/minutes_detail.html"
 
@@ -79,18 +80,21 @@ def minutes_list(request: HttpRequest, reader: Reader) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, reader: Reader, minutes: Minutes, **extra) -> dict:
     now = timezone.now()
+    rendered = minutes_rendered(minutes, audience=reader.audience, at=now)
+    html = rendered.html
     context = {
         "board": reader.board,
         "reader": reader,
         "minutes": minutes,
         "meeting": minutes.meeting,
-        "html": render_html(minutes.text, audience=reader.audience, at=now),
+        "html": html,  # whole, for the PDF; the page folds a long action summary
+        "summary": action_summary_of(html),
         "corrections": corrections_of(minutes),
         "now": now,
     }
     if reader.is_board:
         context["comments"] = comments_of(minutes)
-        context["problems"] = problems(minutes.text)
+        context["problems"] = rendered.problems
         if minutes.is_circulated:
             context.setdefault("comment_form", CommentForm())
         if reader.is_officer:
@@ -127,6 +131,20 @@ def _put_form(reader: Reader, minutes: Minutes, data=None) -> PutToBoardForm:
 def minutes_detail(request: HttpRequest, reader: Reader, meeting_id: int) -> HttpResponse:
     minutes = get_minutes_for(reader, meeting_id)
     return render(request, DETAIL, _detail_context(request, reader, minutes))
+
+
+@with_reader
+@require_GET
+def action_summary(request: HttpRequest, reader: Reader, meeting_id: int) -> HttpResponse:
+    """The minutes' action summary on its own: what the minutes page folds when it is long
+    (opened there with htmx; without JavaScript, a page of its own)."""
+    minutes = get_minutes_for(reader, meeting_id)
+    summary = action_summary_of(minutes_html(minutes, audience=reader.audience, at=timezone.now()))
+    if summary is None:
+        raise Http404("These minutes have no action summary.")
+    template = "minutes/action_summary.html" + ("#entries" if request.htmx else "")
+    context = {"board": reader.board, "minutes": minutes, "summary": summary}
+    return render(request, template, context)
 
 
 def _filename(minutes: Minutes, extension: str) -> str:
@@ -435,7 +453,7 @@ class PublishedMinutesFeed(Feed):
         return minutes.title
 
     def item_description(self, minutes: Minutes) -> str:
-        return render_html(minutes.text, audience="public", at=self.request_time)
+        return minutes_html(minutes, audience=PUBLIC, at=self.request_time)
 
     def item_link(self, minutes: Minutes) -> str:
         return minutes.get_absolute_url()

@@ -308,6 +308,7 @@ MATRIX: dict[str, Row] = {
     "minutes:minutes_generate": minutes_button(officers()),  # a new revision from the record
     "minutes:minutes_detail": minutes_page(board()),
     "minutes:minutes_pdf": minutes_page(board()),
+    "minutes:action_summary": minutes_page(board()),
     "minutes:minutes_markdown": minutes_page(board()),
     "minutes:minutes_edit": Row(get=officers(), post=officers(CONFLICT), meeting="adjourned"),
     "minutes:revision_list": minutes_page(board()),

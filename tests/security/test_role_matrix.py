@@ -156,6 +156,16 @@ def build_world() -> SimpleNamespace:
         meeting=adjourned, actor=cast.alice, at=adjourned.started_at + dt.timedelta(minutes=30)
     )
     minutes = minutes_services.minutes_generate(meeting=adjourned, actor=cast.sam)
+    # An action summary the secretary wrote in, for its own page (minutes:action_summary).
+    minutes_services.minutes_revise(
+        minutes=minutes,
+        text=minutes.text
+        + "\n## Action summary from the previous meeting\n\n**Open**\n\n- Action Victor: Ask.\n",
+        summary="Action summary",
+        reason="",
+        actor=cast.sam,
+    )
+    minutes.refresh_from_db()
     minutes = minutes_services.minutes_circulate(minutes=minutes, actor=cast.sam)
     comment = minutes_services.minutes_comment(
         minutes=minutes, actor=cast.victor, text="Spell Globex right"
