@@ -124,6 +124,12 @@ def scenes() -> list[dict]:
             2015,
             SpendingRequest.objects.filter(line__fiscal_year__year=2015).first(),
         ),
+        # May 2014 itself, whose minutes carry the action summary from April (its own page).
+        (
+            Meeting.objects.get(board=board, title="May 2014"),
+            2014,
+            SpendingRequest.objects.get(title="Hackathon evening social event"),
+        ),
     ):
         found.append(
             {
