@@ -140,7 +140,7 @@ def test_pages_cost_the_same_queries_at_10_and_5000_actions(cast, client_for):
                     assert text.count('id="summary-action-') == size
                 else:
                     assert text.count('id="summary-action-') == 0
-                    assert f"{size} actions" in text
+                    assert f"{size:,} actions" in text
         member, path = client_for(cast.victor), live_url_for(second)  # logged in before counting
         with CaptureQueriesContext(connection) as queries:
             response = member.get(path, {"v": 0})
