@@ -30,10 +30,10 @@ def _prep(model, name: str, value):
     return model._meta.get_field(name).get_db_prep_save(value, connection)
 
 
-def _placeholder(field) -> str:
-    """A parameter in a SELECT list, typed on PostgreSQL (it cannot infer the type there). Not
-    on SQLite, where a cast to a declared type such as `datetime` would turn a date's text into
-    a number."""
+def _typed_parameter(field) -> str:
+    """The SQL for one bound parameter (`%s`) in a SELECT list, typed on PostgreSQL (it cannot
+    infer the type there). Not on SQLite, where a cast to a declared type such as `datetime`
+    would turn a date's text into a number."""
     if connection.vendor == "postgresql":
         return f"CAST(%s AS {field.cast_db_type(connection)})"
     return "%s"
@@ -53,7 +53,7 @@ def claim_unit(
     names = ["unit_key", "unit_label", "organisation", "person", "cast_by", "cast_at"]
     columns = ", ".join([_column(p, "motion"), *(_column(p, name) for name in names)])
     values = [_prep(p, name, getattr(row, p._meta.get_field(name).attname)) for name in names]
-    casts = ", ".join(_placeholder(p._meta.get_field(name)) for name in names)
+    casts = ", ".join(_typed_parameter(p._meta.get_field(name)) for name in names)
     motion_table, motion_id = _table(Motion), _column(Motion, "id")
     where = [f"{motion_table}.{motion_id} = %s"]
     params = [*values, motion.pk]
@@ -102,7 +102,7 @@ def add_current_vote(vote: Vote) -> bool:
     fields = Vote._meta.concrete_fields
     table, current = _table(Vote), _column(Vote, "is_current")
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    casts = ", ".join(_placeholder(field) for field in fields)
+    casts = ", ".join(_typed_parameter(field) for field in fields)
     values = [field.get_db_prep_save(getattr(vote, field.attname), connection) for field in fields]
     sql = (
         f"WITH retired AS (UPDATE {table} SET {current} = false "  # noqa: S608 - as above

@@ -41,8 +41,8 @@ def queries_for(client, path):
     return len(captured.captured_queries)
 
 
-@pytest.mark.parametrize("viewer", ["victor", "sam", "nora"])
-def test_motion_pages_cost_the_same_at_5_and_500_units(cast, client_for, viewer):
+def open_ballot(cast):
+    """A ballot on "Adopt the survey", open for a week."""
     ballot = services.motion_create(
         board=cast.board,
         actor=cast.sam,
@@ -53,6 +53,12 @@ def test_motion_pages_cost_the_same_at_5_and_500_units(cast, client_for, viewer)
         ),
     )
     services.motion_open(motion=ballot, actor=cast.sam)
+    return ballot
+
+
+@pytest.mark.parametrize("viewer", ["victor", "sam", "nora"])
+def test_motion_pages_cost_the_same_at_5_and_500_units(cast, client_for, viewer):
+    ballot = open_ballot(cast)
     client = client_for(getattr(cast, viewer))
     paths = [
         ballot.get_absolute_url(),
@@ -135,16 +141,7 @@ def test_the_dashboard_with_a_ballot_open_and_budgets_stays_within_twelve_querie
     this_year = timezone.localdate().year
     FiscalYearFactory(board=cast.board, year=this_year - 2, status=YearStatus.APPROVED)
     FiscalYearFactory(board=cast.board, year=this_year + 1, status=YearStatus.DRAFT)
-    ballot = services.motion_create(
-        board=cast.board,
-        actor=cast.sam,
-        details=MotionDetails(
-            text="Adopt the survey",
-            method=Method.BALLOT,
-            closes_at=timezone.now() + dt.timedelta(days=7),
-        ),
-    )
-    services.motion_open(motion=ballot, actor=cast.sam)
+    open_ballot(cast)
     client = client_for(cast.victor)
     client.get(reverse("dashboard", args=[cast.board.slug]))
     # Eleven here (no meeting ahead, so no agenda read): one more without the standing.
