@@ -26,7 +26,7 @@ def main(argv: list[str]) -> None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE="governance.settings",
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{args.database}",
-        SECRET_KEY=secrets.token_urlsafe(50),
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         DEBUG="false",
         BENCH="true",
         ALLOWED_HOSTS="testserver",

@@ -8,6 +8,19 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from governance.models import Board, Role, Seat, Standing, standing_of
+from governance.precompiled import Precompiled
+
+
+def _seats_of(slug: str, person_id: int):
+    return (
+        Seat.objects.filter(board__slug=slug, person_id=person_id)
+        .select_related("board", "person", "organisation")
+        .order_by("organisation__name", "role", "person__full_name")
+    )
+
+
+# Asked by every board page: compiled once per process (governance/precompiled.py).
+seats_of_person = Precompiled(_seats_of, slug="precompiled-stand-in-slug", person_id=2_000_000_101)
 
 
 def get_board_for(user, slug: str) -> tuple[Board, Standing]:
@@ -22,11 +35,7 @@ def get_board_for(user, slug: str) -> tuple[Board, Standing]:
     # with no seat on the board at all costs a second query (the board, for a superuser or 404).
     seats: list[Seat] = []
     if getattr(user, "is_authenticated", False):
-        seats = list(
-            Seat.objects.filter(board__slug=slug, person=user)
-            .select_related("board", "person", "organisation")
-            .order_by("organisation__name", "role", "person__full_name")
-        )
+        seats = seats_of_person(slug=slug, person_id=user.pk)
     board = seats[0].board if seats else get_object_or_404(Board, slug=slug)
     if not getattr(user, "timezone", ""):
         # Someone who chose no zone of their own sees the board's times in the board's zone.

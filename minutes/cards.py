@@ -6,12 +6,22 @@ from django.http import HttpRequest
 
 from governance.dashboard import register_card
 from governance.models import Board, Standing
+from governance.precompiled import Precompiled
 from minutes.models import Minutes
+
+
+def _recent(board_id: int):
+    return (
+        Minutes.objects.of_board(Board(pk=board_id))
+        .select_related("meeting__board")
+        .latest_first()[:3]
+    )
+
+
+_recent_of_board = Precompiled(_recent, board_id=2_000_000_501)
 
 
 @register_card(order=50, name="recent_minutes", template="minutes/cards/recent_minutes.html")
 def recent_minutes(request: HttpRequest, board: Board, standing: Standing) -> dict:
-    recent = list(
-        Minutes.objects.of_board(board).select_related("meeting__board").latest_first()[:3]
-    )
+    recent = _recent_of_board(board_id=board.pk)
     return {"board": board, "recent": recent}

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from governance.models import Board, Standing
+from governance.precompiled import Precompiled
 from meetings.models import MeetingStatus
 from meetings.queries import vote_holders_around, vote_holders_at
 from motions.errors import NotEntitled
@@ -21,6 +22,25 @@ def motions_of(board: Board):
     return Motion.objects.of_board(board).select_related(
         "board", "meeting", "meeting__board", "item", "proposer", "seconder"
     )
+
+
+def _open_concerning(board_id: int, now: dt.datetime):
+    """The open motions the dashboard's card concerns (ballots, live votes of a meeting in
+    progress), and any open one past its deadline, to be closed first."""
+    concern = Q(method=Method.BALLOT) | Q(meeting__status=MeetingStatus.IN_PROGRESS)
+    return (
+        motions_of(Board(pk=board_id))
+        .filter(status=Status.OPEN)
+        .filter(concern | Q(closes_at__lte=now))
+        .order_by("closes_at", "opened_at", "pk")
+    )
+
+
+open_concerning = Precompiled(
+    _open_concerning,
+    board_id=2_000_000_201,
+    now=dt.datetime(2001, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC),
+)
 
 
 DECIDED_PER_PAGE = 25
@@ -136,12 +156,7 @@ def awaiting_vote_of(user, board: Board, standing: Standing | None = None) -> li
     # asked again.
     now = timezone.now()
     concern = Q(method=Method.BALLOT) | Q(meeting__status=MeetingStatus.IN_PROGRESS)
-    open_motions = list(
-        motions_of(board)
-        .filter(status=Status.OPEN)
-        .filter(concern | Q(closes_at__lte=now))
-        .order_by("closes_at", "opened_at", "pk")
-    )
+    open_motions = open_concerning(board_id=board.pk, now=now)
     if any(motion.is_past_deadline(now) for motion in open_motions):
         ballots_close_due(board=board, now=now)
         open_motions = list(
