@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from actions.models import FINISHED, UNFINISHED, ActionItem, ActionStatus, ActionUpdate
 from governance.models import Board, User
+from governance.precompiled import Precompiled
 from meetings.models import Meeting
 
 
@@ -489,6 +490,46 @@ RECENTLY = dt.timedelta(days=60)
 MY_ACTIONS_PER_PAGE = 10
 
 
+def _my_counts(board_id: int, person_id: int, today: dt.date) -> QuerySet:
+    """The person's unfinished actions counted: one row (none when there are none)."""
+    return (
+        my_actions(Board(pk=board_id), User(pk=person_id))
+        .filter(status__in=UNFINISHED)
+        .order_by()
+        .values("board_id")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            for_all=Count("pk", filter=Q(for_all=True)),
+        )
+    )
+
+
+def _my_first_page(board_id: int, person_id: int, per_page: int, with_owners: bool):
+    unfinished = my_actions(Board(pk=board_id), User(pk=person_id)).filter(status__in=UNFINISHED)
+    if not with_owners:
+        unfinished = unfinished.prefetch_related(None)
+    return unfinished[:per_page]
+
+
+def _my_finished(board_id: int, person_id: int, since: dt.datetime, limit: int):
+    return (
+        my_actions(Board(pk=board_id), User(pk=person_id))
+        .filter(status__in=FINISHED, status_changed_at__gte=since)
+        .order_by("-status_changed_at", "-pk")[:limit]
+    )
+
+
+# A member's own page and the dashboard's card ask these on every view: compiled once per
+# process (governance/precompiled.py); pages past the first go the ORM's way.
+_PERSON = {"board_id": 2_000_000_801, "person_id": 2_000_000_803}
+_my_counts_of = Precompiled(_my_counts, **_PERSON, today=dt.date(2001, 2, 5))
+_my_first_page_of = Precompiled(_my_first_page, **_PERSON)
+_my_finished_of = Precompiled(
+    _my_finished, **_PERSON, since=dt.datetime(2001, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC)
+)
+
+
 def my_actions_summary(
     board: Board,
     person,
@@ -502,24 +543,23 @@ def my_actions_summary(
     number of queries and rows however many actions the person has had over the years.
     `with_owners=False` for a view that never names them (the dashboard's card): one query
     fewer. `page` is what the visitor asked for; a page that is not one shows the nearest."""
-    today = timezone.localdate()
+    ids = {"board_id": board.pk, "person_id": person.pk}
+    counted = _my_counts_of(**ids, today=timezone.localdate())
+    counts = counted[0] if counted else {"open": 0, "overdue": 0, "for_all": 0}
     unfinished = my_actions(board, person).filter(status__in=UNFINISHED)
-    counts = unfinished.order_by().aggregate(
-        open=Count("pk"),
-        overdue=Count("pk", filter=Q(due_on__lt=today)),
-        for_all=Count("pk", filter=Q(for_all=True)),
-    )
     if not with_owners:
         unfinished = unfinished.prefetch_related(None)
     paginator = Paginator(unfinished, per_page)
     paginator.count = counts["open"]  # known already: no second count query
     shown = paginator.get_page(page)
+    if counts["open"] and shown.number == 1:
+        shown.object_list = _my_first_page_of(
+            **ids, variant={"per_page": per_page, "with_owners": with_owners}
+        )
     finished = []
     if finished_limit:
-        finished = list(
-            my_actions(board, person)
-            .filter(status__in=FINISHED, status_changed_at__gte=timezone.now() - RECENTLY)
-            .order_by("-status_changed_at", "-pk")[:finished_limit]
+        finished = _my_finished_of(
+            **ids, since=timezone.now() - RECENTLY, variant={"limit": finished_limit}
         )
     return MyActions(
         unfinished=list(shown.object_list) if counts["open"] else [],

@@ -16,8 +16,9 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from governance.access import SuperuserStanding
-from governance.models import Board, Role, Standing, standing_of
+from governance.access import get_board_for
+from governance.models import Board, Role, Standing
+from governance.precompiled import Precompiled
 from minutes.disclosure import BOARD, PUBLIC
 from minutes.models import Minutes
 
@@ -46,17 +47,21 @@ class Reader:
 
 
 def reader_for(request: HttpRequest, slug: str) -> Reader:
-    board = get_object_or_404(Board, slug=slug)
     user = request.user
+    if getattr(user, "is_authenticated", False):
+        # A member (or a superuser) as every board page finds them: one query, the board
+        # joined to their seats.
+        try:
+            board, standing = get_board_for(user, slug)
+        except Http404:
+            pass
+        else:
+            return Reader(board, standing, BOARD)
+    board = get_object_or_404(Board, slug=slug)
     if not getattr(user, "timezone", ""):
         timezone.activate(board.zone)
-    standing = standing_of(user, board)
-    if standing.is_member:
-        return Reader(board, standing, BOARD)
-    if getattr(user, "is_superuser", False):
-        return Reader(board, SuperuserStanding(board=board, on=standing.on), BOARD)
     if board.minutes_public:
-        return Reader(board, standing, PUBLIC)
+        return Reader(board, Standing(board=board, on=timezone.localdate()), PUBLIC)
     if not user.is_authenticated:
         raise LoginNeeded
     raise Http404("No such board")
@@ -66,8 +71,7 @@ def login_redirect(request: HttpRequest):
     return redirect_to_login(request.get_full_path())
 
 
-def get_minutes_for(reader: Reader, meeting_id: int) -> Minutes:
-    """The minutes of a meeting of the reader's board; the public reads only published ones."""
+def _minutes_of(board_id: int, meeting_id: int, published_only: bool = False):
     queryset = Minutes.objects.select_related(
         "meeting__board",
         "meeting__chair",
@@ -81,10 +85,26 @@ def get_minutes_for(reader: Reader, meeting_id: int) -> Minutes:
     )
     # The record's text as the minutes last took it in (as long as the minutes) is read only
     # when corrections are taken in, from the locked row: never for a page.
-    queryset = queryset.defer("record_text").filter(meeting__board=reader.board)
-    if not reader.is_board:
-        queryset = queryset.published()
-    return get_object_or_404(queryset, meeting_id=meeting_id)
+    queryset = queryset.defer("record_text").filter(
+        meeting__board_id=board_id, meeting_id=meeting_id
+    )
+    return queryset.published() if published_only else queryset
+
+
+# Every minutes page asks it: compiled once per process (governance/precompiled.py).
+_minutes = Precompiled(_minutes_of, board_id=2_000_000_601, meeting_id=2_000_000_603)
+
+
+def get_minutes_for(reader: Reader, meeting_id: int) -> Minutes:
+    """The minutes of a meeting of the reader's board; the public reads only published ones."""
+    found = _minutes(
+        board_id=reader.board.pk,
+        meeting_id=meeting_id,
+        variant={"published_only": not reader.is_board},
+    )
+    if not found:
+        raise Http404("No such minutes")
+    return found[0]
 
 
 def require_officer(reader: Reader) -> None:

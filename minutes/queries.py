@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
+from governance.precompiled import Precompiled
 from meetings.models import Meeting, MeetingStatus
 from minutes.access import Reader
 from minutes.models import Comment, Minutes, MinutesStatus, Revision
@@ -35,11 +36,11 @@ def meetings_awaiting_minutes(reader: Reader) -> QuerySet[Meeting]:
     )
 
 
-def corrections_of(minutes: Minutes) -> list[Revision]:
-    """Revisions saved after approval: each with its stated reason, shown on the page."""
-    return list(
-        minutes.revisions.filter(
-            status_at_save__in=[MinutesStatus.APPROVED, MinutesStatus.PUBLISHED]
+def _corrections(minutes_id: int):
+    return (
+        Revision.objects.filter(
+            minutes_id=minutes_id,
+            status_at_save__in=[MinutesStatus.APPROVED, MinutesStatus.PUBLISHED],
         )
         .exclude(reason="")
         .select_related("author")
@@ -47,12 +48,34 @@ def corrections_of(minutes: Minutes) -> list[Revision]:
     )
 
 
-def comments_of(minutes: Minutes) -> list[Comment]:
-    return list(
-        minutes.comments.select_related("author", "revision", "applied_in").order_by(
-            "created_at", "pk"
-        )
+def _comments(minutes_id: int):
+    return (
+        Comment.objects.filter(minutes_id=minutes_id)
+        .select_related("author", "revision", "applied_in")
+        .order_by("created_at", "pk")
     )
+
+
+# The minutes page asks both on every view: compiled once per process (governance/precompiled.py).
+_corrections_of = Precompiled(_corrections, minutes_id=2_000_000_701)
+_comments_of = Precompiled(_comments, minutes_id=2_000_000_703)
+
+
+def corrections_of(minutes: Minutes) -> list[Revision]:
+    """Revisions saved after approval: each with its stated reason, shown on the page."""
+    return _of(minutes, _corrections_of(minutes_id=minutes.pk))
+
+
+def comments_of(minutes: Minutes) -> list[Comment]:
+    return _of(minutes, _comments_of(minutes_id=minutes.pk))
+
+
+def _of(minutes: Minutes, rows: list) -> list:
+    """Rows that point at `minutes`, pointing at the instance in hand (as a related manager's
+    would): reading `row.minutes` costs no query."""
+    for row in rows:
+        row.minutes = minutes
+    return rows
 
 
 def revisions_of(minutes: Minutes) -> list[Revision]:
