@@ -43,6 +43,16 @@ open_concerning = Precompiled(
 )
 
 
+def _undecided(board_id: int):
+    return (
+        motions_of(Board(pk=board_id)).exclude(status=Status.CLOSED).order_by("-created_at", "-pk")
+    )
+
+
+# The motions page reads what is not decided whole, on every view: compiled once per process.
+undecided_of = Precompiled(_undecided, board_id=2_000_000_203)
+
+
 DECIDED_PER_PAGE = 25
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from governance import audit
 from governance.formatting import when
 from governance.models import Board, seats_on
+from governance.precompiled import Precompiled
 from governance.text import REASON_MAX, text_refusal
 from meetings.models import AgendaItem, ItemKind, Meeting
 from meetings.queries import quorum_of, vote_holders_at
@@ -591,16 +592,29 @@ def ballot_close_if_complete(*, motion: Motion, actor=None) -> Motion | None:
         return locked
 
 
+def _due_on_board(board_id: int, now: dt.datetime):
+    return Motion.objects.due(now).filter(board_id=board_id).only("pk")
+
+
+# Every page that lists motions asks it first: compiled once per process.
+_due_of_board = Precompiled(
+    _due_on_board,
+    board_id=2_000_000_901,
+    now=dt.datetime(2001, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC),
+)
+
+
 def ballots_close_due(
     *, board: Board | None = None, now: dt.datetime | None = None
 ) -> list[Motion]:
     """Close every open motion past its deadline (the scheduler's command; pages on access)."""
     now = _now(now)
-    due = Motion.objects.due(now)
     if board is not None:
-        due = due.filter(board=board)
+        due = _due_of_board(board_id=board.pk, now=now)
+    else:
+        due = Motion.objects.due(now).only("pk")
     closed = []
-    for motion in due.only("pk"):
+    for motion in due:
         try:
             closed.append(motion_close(motion=motion, actor=None, at=now))
         except WrongMotionState:

@@ -32,7 +32,6 @@ from motions.queries import (
     MyVote,
     changed_votes,
     decided_page,
-    motions_of,
     my_vote_on,
     named_votes,
     open_counts,
@@ -40,6 +39,7 @@ from motions.queries import (
     progress_of,
     threshold_words,
     turnout_words,
+    undecided_of,
     voted_units,
 )
 from motions.related import related_to
@@ -60,7 +60,7 @@ def motion_list(request: HttpRequest, board_slug: str) -> HttpResponse:
     services.ballots_close_due(board=board)
     # Decisions accumulate (a thousand over ten years): they come a page at a time, newest
     # first; what is still open, pending or withdrawn is read whole.
-    motions = list(motions_of(board).exclude(status=Status.CLOSED).order_by("-created_at", "-pk"))
+    motions = undecided_of(board_id=board.pk)
     counts = open_counts(motions)
     for motion in motions:
         motion.voted_so_far = counts.get(motion.pk, 0)
