@@ -272,13 +272,8 @@ FOLD_LINES_OVER = 60
 LINES_PER_PAGE = 50
 
 
-def year_summary(fiscal_year: FiscalYear, category: str = "") -> YearOverview:
-    """The year's figures by category and in total, summed by the database in one query; no
-    lines (see `year_overview_page`)."""
-    lines = BudgetLine.objects.filter(fiscal_year=fiscal_year)
-    if category:
-        lines = lines.filter(category=category)
-    rows = (
+def _sums(lines: QuerySet[BudgetLine]) -> QuerySet:
+    return (
         with_figures(lines)
         .order_by()
         .values("category")
@@ -288,6 +283,39 @@ def year_summary(fiscal_year: FiscalYear, category: str = "") -> YearOverview:
             **{f"sum_{name}": Sum(name) for name, _ in COLUMNS if name != "available"},
         )
     )
+
+
+def _year_sums(year_id: int) -> QuerySet:
+    return _sums(BudgetLine.objects.filter(fiscal_year_id=year_id))
+
+
+def _category_sums(year_id: int, category: str) -> QuerySet:
+    return _sums(BudgetLine.objects.filter(fiscal_year_id=year_id, category=category))
+
+
+def _year_lines(year_id: int) -> QuerySet[BudgetLine]:
+    return with_figures(
+        BudgetLine.objects.filter(fiscal_year_id=year_id).select_related(
+            "carried_from__fiscal_year"
+        )
+    )
+
+
+# The year's page asks these on every view: compiled once per process (governance/precompiled.py).
+_year_sums_of = Precompiled(_year_sums, year_id=2_000_001_001)
+_category_sums_of = Precompiled(
+    _category_sums, year_id=2_000_001_003, category="precompiled-stand-in-category"
+)
+_year_lines_of = Precompiled(_year_lines, year_id=2_000_001_005)
+
+
+def year_summary(fiscal_year: FiscalYear, category: str = "") -> YearOverview:
+    """The year's figures by category and in total, summed by the database in one query; no
+    lines (see `year_overview_page`)."""
+    if category:
+        rows = _category_sums_of(year_id=fiscal_year.pk, category=category)
+    else:
+        rows = _year_sums_of(year_id=fiscal_year.pk)
     groups = []
     total = Figures()
     for row in sorted(rows, key=lambda row: CATEGORY_ORDER[row["category"]]):
@@ -333,13 +361,11 @@ def year_overview_page(fiscal_year: FiscalYear, category: str = "", page=None) -
     overview = year_summary(fiscal_year, category)
     if not category and overview.line_count > FOLD_LINES_OVER:
         return YearPage(overview=overview, folded=True)
-    lines = with_figures(
-        BudgetLine.objects.filter(fiscal_year=fiscal_year).select_related(
-            "carried_from__fiscal_year"
-        )
-    )
     shown = None
-    if category:
+    if not category:
+        lines = _year_lines_of(year_id=fiscal_year.pk)
+    else:
+        lines = _year_lines(fiscal_year.pk)
         paginator = Paginator(
             lines.filter(category=category).order_by("title", "pk"), LINES_PER_PAGE
         )
