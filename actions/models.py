@@ -105,6 +105,9 @@ class ActionItem(models.Model):
         indexes = [
             models.Index(fields=["board", "status", "due_on"]),
             models.Index(fields=["board", "status_changed_at"]),
+            # A summary group's actions: those of one status that changed in a window
+            # (`actions.queries._could_be_in`).
+            models.Index(fields=["board", "status", "status_changed_at"]),
         ]
 
     def __str__(self) -> str:

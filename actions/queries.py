@@ -424,15 +424,45 @@ class SummaryPage:
     has_more: bool
 
 
+# Earlier than any status change: `since` for a board's first meeting.
+BEFORE_ANY_CHANGE = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+
+
+def _could_be_in(meeting: Meeting, key: str) -> Q:
+    """What `status_then=key` implies about an action's own indexed columns, so that the
+    database skips every other action before working out anyone's status then (by far most of
+    a long-lived board's actions were finished long ago). Follows `_as_then`: an action whose
+    status last changed before the meeting opened stood at that status, and if finished, finished
+    then, which `_in_summary` keeps only after the previous meeting opened; one whose status
+    changed since could have stood at any."""
+    cut = meeting.opened_at
+    then = Q(status=key, status_changed_at__lt=cut)
+    if key in FINISHED:
+        since = Subquery(
+            _previous_of(meeting).values(opened=Coalesce("started_at", "starts_at"))[:1]
+        )
+        then &= Q(status_changed_at__gt=Coalesce(since, Value(BEFORE_ANY_CHANGE)))
+    return then | Q(status_changed_at__gte=cut)
+
+
 def summary_group(meeting: Meeting, key: str, page: int) -> SummaryPage:
     """One page of one group of `meeting`'s summary (`key` one of GROUP_HEADINGS), with
-    owners: two queries."""
+    owners: two queries. The page's actions are picked by a narrow inner select (ids only), so
+    the history columns and the joined board and meeting are read for a page, not the group."""
     offset = (page - 1) * SUMMARY_PAGE_SIZE
+    order = ("meeting__starts_at", "created_at", "pk")
+    page_ids = (
+        summary_rows(meeting)
+        .filter(_could_be_in(meeting, key), status_then=key)
+        .order_by(*order)
+        .values("pk")[offset : offset + SUMMARY_PAGE_SIZE + 1]
+    )
     rows = list(
-        _with_history(summary_rows(meeting).filter(status_then=key), meeting)
+        _with_history(ActionItem.objects.annotate(**_as_then(meeting)), meeting)
+        .filter(pk__in=page_ids)
         .select_related("board", "meeting")
         .prefetch_related("owners")
-        .order_by("meeting__starts_at", "created_at", "pk")[offset : offset + SUMMARY_PAGE_SIZE + 1]
+        .order_by(*order)
     )
     return SummaryPage(
         key=key,

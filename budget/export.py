@@ -8,22 +8,31 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from django.utils import timezone
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
+from budget.models import Category, RequestStatus
+from budget.money import to_cents
 from budget.queries import COLUMNS, DEFINITIONS, YearOverview, requests_of_year
 
 MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-SUBTOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=13)
-HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+HEADER_FILL = "#DCE6F1"
+SUBTOTAL_FILL = "#F2F2F2"
+OVERSPENT_COLOUR = "#A4282B"
+OVERSPENT_FILL = "#FBE5E5"
+SUMMARY_WIDTHS = [18, 46, 14, 14, 14, 16, 18, 36]
+REQUEST_WIDTHS = [18, 36, 40, 12, 14, 14, 60]
+
+# The control characters an .xlsx cell cannot hold (XML 1.0 forbids them).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+CATEGORY_LABELS = dict(Category.choices)
+STATUS_LABELS = dict(RequestStatus.choices)
 
 
 # A CSV cell starting with one of these is a formula to a spreadsheet program (CSV injection).
@@ -50,27 +59,28 @@ def csv_cells(cells: list) -> list:
 
 
 class SheetWriter:
-    """Writes rows by number: openpyxl's `append` and `max_row` rescan every cell written so far,
-    so a workbook built with them slows down with the square of its rows."""
+    """Writes a sheet row after row, the cells straight into XlsxWriter's table: no second copy
+    of the rows is built first."""
 
-    def __init__(self, sheet) -> None:
+    def __init__(self, sheet: Worksheet) -> None:
         self.sheet = sheet
         self.row = 0
 
-    def add(self, cells: list) -> list:
-        """Append a row whose text stays text: openpyxl would store '=…' as a formula."""
+    def add(self, cells: list, formats: list[Format | None] | Format | None = None) -> None:
+        """Write the next row, each cell by its Python type: text is always written as text (a
+        title like '=HYPERLINK(…)' never becomes a formula), a Decimal as a number (formatted
+        from its digits when the file is written, never through float arithmetic), and an empty
+        cell only when it carries a format."""
+        sheet, row = self.sheet, self.row
+        for column, value in enumerate(clean(cells)):
+            cell_format = formats[column] if isinstance(formats, list) else formats
+            if isinstance(value, Decimal | int):
+                sheet.write_number(row, column, value, cell_format)
+            elif value:
+                sheet.write_string(row, column, value, cell_format)
+            elif cell_format is not None:
+                sheet.write_blank(row, column, None, cell_format)
         self.row += 1
-        written = []
-        for column, value in enumerate(clean(cells), start=1):
-            cell = self.sheet.cell(row=self.row, column=column, value=value)
-            if cell.data_type == "f":
-                cell.data_type = "s"
-            written.append(cell)
-        return written
-
-
-OVERSPENT_FONT = Font(color="A4282B", bold=True)
-OVERSPENT_FILL = PatternFill("solid", fgColor="FBE5E5")
 
 
 def header_row(overview: YearOverview) -> list[str]:
@@ -109,13 +119,72 @@ def year_csv(overview: YearOverview) -> str:
     return buffer.getvalue()
 
 
+class Formats:
+    """The workbook's cell formats: XlsxWriter keeps one per combination of font, fill and number
+    format, so each combination the sheets use is named once here."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        add = workbook.add_format
+        self.title = add({"bold": True, "font_size": 13})
+        self.header = add(
+            {"bold": True, "bg_color": HEADER_FILL, "text_wrap": True, "valign": "top"}
+        )
+        self.requests_header = add({"bold": True, "bg_color": HEADER_FILL})
+        self.money = add({"num_format": MONEY_FORMAT})
+        overspent = {"bold": True, "font_color": OVERSPENT_COLOUR, "bg_color": OVERSPENT_FILL}
+        self.overspent = add(overspent)
+        self.overspent_money = add({**overspent, "num_format": MONEY_FORMAT})
+        subtotal = {"bold": True, "bg_color": SUBTOTAL_FILL}
+        self.subtotal = add(subtotal)
+        self.subtotal_money = add({**subtotal, "num_format": MONEY_FORMAT})
+        self.total = add({"bold": True})
+        self.total_money = add({"bold": True, "num_format": MONEY_FORMAT})
+
+    def of_overview_row(self, kind: str, cells: list) -> list[Format | None]:
+        """Text, then a money format for each figure, then the flag: bold for subtotals and the
+        total; an over-spent line's spent figure and flag in red on pink."""
+        text, money = {
+            "line": (None, self.money),
+            "subtotal": (self.subtotal, self.subtotal_money),
+            "total": (self.total, self.total_money),
+        }[kind]
+        formats = [text, text] + [money] * len(COLUMNS) + [text]
+        if kind == "line" and cells[-1]:
+            formats[2 + SPENT_COLUMN] = self.overspent_money
+            formats[-1] = self.overspent
+        return formats
+
+
+SPENT_COLUMN = [name for name, _ in COLUMNS].index("spent")
+
+
 def year_workbook(overview: YearOverview) -> bytes:
+    """The year as an .xlsx file: the overview sheet (lines, subtotals, total, definitions) and
+    the spending requests, streamed from the database row by row.
+
+    XlsxWriter's in_memory mode: its constant_memory mode writes each sheet through a temporary
+    file, which cost more (large board: 117 ms CPU against 98 ms, and ~70 ms more wall time on the
+    demo board) for a workbook of a few thousand rows that fits in memory easily."""
     fiscal_year = overview.fiscal_year
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"Budget {fiscal_year.year}"
+    buffer = io.BytesIO()
+    workbook = Workbook(buffer, {"in_memory": True})
+    title = f"{fiscal_year.board.name}: budget {fiscal_year.year}"
+    workbook.set_properties(
+        {
+            "title": title,
+            "subject": f"Budget {fiscal_year.year} in {fiscal_year.currency}",
+            "author": "Boardroom",
+            "company": fiscal_year.board.name,
+            "created": timezone.now(),
+        }
+    )
+    formats = Formats(workbook)
+
+    sheet = workbook.add_worksheet(f"Budget {fiscal_year.year}")
+    for column, width in enumerate(SUMMARY_WIDTHS):
+        sheet.set_column(column, column, width)
     summary = SheetWriter(sheet)
-    summary.add([f"{fiscal_year.board.name}: budget {fiscal_year.year}"])[0].font = TITLE
+    summary.add([title], formats.title)
     summary.add(
         [
             f"{fiscal_year.starts_on:%-d %b %Y} to {fiscal_year.ends_on:%-d %b %Y}, "
@@ -123,36 +192,19 @@ def year_workbook(overview: YearOverview) -> bytes:
         ]
     )
     summary.add([])
-    for cell in summary.add(header_row(overview)):
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = HEADER_ALIGNMENT
-    header_at = summary.row
+    summary.add(header_row(overview), formats.header)
+    sheet.freeze_panes(summary.row, 2)  # the header and the Category and Line columns stay
     for kind, cells in overview_rows(overview):
-        row = summary.add(cells)
-        for cell in row[2 : 2 + len(COLUMNS)]:
-            cell.number_format = MONEY_FORMAT
-        if kind == "line" and cells[-1]:
-            spent = row[2 + [name for name, _ in COLUMNS].index("spent")]
-            for cell in (spent, row[-1]):
-                cell.font = OVERSPENT_FONT
-                cell.fill = OVERSPENT_FILL
-        if kind != "line":
-            for cell in row:
-                cell.font = BOLD
-                if kind == "subtotal":
-                    cell.fill = SUBTOTAL_FILL
-    sheet.freeze_panes = sheet.cell(row=header_at + 1, column=3)
+        summary.add(cells, formats.of_overview_row(kind, cells))
     summary.add([])
     for term, definition in DEFINITIONS:
         summary.add([f"{term}:", definition])
-    widths = [18, 46, 14, 14, 14, 16, 18, 36]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
 
-    requests_sheet = workbook.create_sheet("Spending requests")
+    requests_sheet = workbook.add_worksheet("Spending requests")
+    for column, width in enumerate(REQUEST_WIDTHS):
+        requests_sheet.set_column(column, column, width)
     requests = SheetWriter(requests_sheet)
-    header = requests.add(
+    requests.add(
         [
             "Category",
             "Line",
@@ -161,28 +213,35 @@ def year_workbook(overview: YearOverview) -> bytes:
             f"Approved ({fiscal_year.currency})",
             f"Paid ({fiscal_year.currency})",
             "Approval recorded",
-        ]
+        ],
+        formats.requests_header,
     )
-    for cell in header:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-    for request in requests_of_year(fiscal_year):
-        row = requests.add(
-            [
-                request.line.get_category_display(),
-                request.line.title,
-                request.title,
-                request.get_status_display(),
-                request.approved_amount,
-                request.paid,
-                request.approval_reference,
-            ]
+    request_formats = [None, None, None, None, formats.money, formats.money, None]
+    for category, line, request, status, approved, paid, reference in (
+        requests_of_year(fiscal_year)
+        .values_list(
+            "line__category",
+            "line__title",
+            "title",
+            "status",
+            "approved_amount",
+            "paid",
+            "approval_reference",
         )
-        for cell in row[4:6]:
-            cell.number_format = MONEY_FORMAT
-    for index, width in enumerate([18, 36, 40, 12, 14, 14, 60], start=1):
-        requests_sheet.column_dimensions[get_column_letter(index)].width = width
+        .iterator(chunk_size=1000)
+    ):
+        requests.add(
+            [
+                CATEGORY_LABELS[category],
+                line,
+                request,
+                STATUS_LABELS[status],
+                approved,
+                to_cents(paid),
+                reference,
+            ],
+            request_formats,
+        )
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook.close()
     return buffer.getvalue()

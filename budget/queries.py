@@ -240,11 +240,7 @@ def nice_step(rough: Decimal) -> Decimal:
 
 def year_overview(fiscal_year: FiscalYear, category: str = "") -> YearOverview:
     """The year's lines grouped by category, with subtotals and totals (one query for lines)."""
-    lines = with_figures(
-        BudgetLine.objects.filter(fiscal_year=fiscal_year).select_related(
-            "carried_from__fiscal_year"
-        )
-    )
+    lines = with_figures(BudgetLine.objects.filter(fiscal_year=fiscal_year))
     if category:
         lines = lines.filter(category=category)
     groups: dict[str, CategoryGroup] = {}

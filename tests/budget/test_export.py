@@ -3,14 +3,23 @@
 import csv
 import io
 import re
+import zipfile
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from budget.export import MONEY_FORMAT, REQUEST_WIDTHS, SUMMARY_WIDTHS
 from budget.models import BudgetLine, Category
-from tests.budget.factories import BudgetLineFactory
+from tests.budget.factories import (
+    ApprovedRequestFactory,
+    BudgetLineFactory,
+    CostItemFactory,
+    PaymentFactory,
+)
 from tests.budget.helpers import approve, pay, simple_request
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +126,9 @@ def test_a_line_that_spent_more_than_approved_is_flagged_in_words_and_colour(
     assert pr_row[7].value == "Over-spent: 47,500.00 more than approved"
     spent = pr_row[4]
     assert spent.value == 47500
-    assert spent.font.color.rgb.endswith("A4282B") and spent.font.bold
+    for flagged in (spent, pr_row[7]):
+        assert flagged.font.color.rgb.endswith("A4282B") and flagged.font.bold
+        assert flagged.fill.fgColor.rgb.endswith("FBE5E5")
     [hackathon_row] = [row for row in sheet.iter_rows() if row[1].value == "Hackathon"]
     assert hackathon_row[7].value is None
     assert not hackathon_row[4].font.bold
@@ -159,3 +170,90 @@ def test_control_characters_in_a_title_do_not_break_the_workbook(cast, client_fo
     assert response.status_code == 200
     titles = [row[1] for row in load_workbook(io.BytesIO(response.content)).active.values]
     assert "Venue hire" in titles
+
+
+def workbook_of(client) -> bytes:
+    return client.get(reverse("budget:year_export_xlsx", args=["test-board", 2024])).content
+
+
+def is_bold_on(cell, fill: str) -> bool:
+    return cell.font.bold and cell.fill.fgColor.rgb.endswith(fill)
+
+
+def widths(sheet) -> list[int]:
+    """Each column's width in characters (a file may give adjacent columns as one range)."""
+    by_column = {
+        column: int(dimension.width)
+        for dimension in sheet.column_dimensions.values()
+        for column in range(dimension.min, dimension.max + 1)
+    }
+    return [by_column[column] for column in sorted(by_column)]
+
+
+def test_the_workbook_keeps_its_sheets_formats_widths_panes_and_properties(
+    cast, client_for, budget
+):
+    workbook = load_workbook(io.BytesIO(workbook_of(client_for(cast.victor))))
+    assert workbook.sheetnames == ["Budget 2024", "Spending requests"]
+    assert workbook.properties.title == "Test Board: budget 2024"
+    assert workbook.properties.creator == "Boardroom"
+    assert workbook.properties.created is not None
+
+    sheet = workbook["Budget 2024"]
+    assert sheet["A1"].value == "Test Board: budget 2024"
+    assert sheet["A1"].font.bold and sheet["A1"].font.size == 13
+    assert sheet["A2"].value.endswith("approved; amounts in USD.")
+    assert sheet.freeze_panes == "C5"  # the header row and the Category and Line columns
+    assert [cell.value for cell in sheet[4]] == COLUMNS
+    assert all(is_bold_on(cell, "DCE6F1") and cell.alignment.wrap_text for cell in sheet[4])
+    assert widths(sheet) == SUMMARY_WIDTHS
+    rows = {row[1].value or row[0].value: row for row in sheet.iter_rows(min_row=5)}
+    hackathon, subtotal, total = rows["Hackathon"], rows["Events subtotal"], rows["Total"]
+    assert all(cell.number_format == MONEY_FORMAT for cell in hackathon[2:7])
+    assert not any(cell.font.bold for cell in hackathon)
+    assert all(is_bold_on(cell, "F2F2F2") for cell in subtotal)
+    assert all(cell.number_format == MONEY_FORMAT for cell in subtotal[2:7])
+    assert all(cell.font.bold for cell in total[:7])
+    assert all(cell.number_format == MONEY_FORMAT for cell in total[2:7])
+    [planned] = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Planned:"]
+    assert planned[1] == "what the board budgeted for the line."
+
+    requests = workbook["Spending requests"]
+    assert [cell.value for cell in requests[1]][4:6] == ["Approved (USD)", "Paid (USD)"]
+    assert all(is_bold_on(cell, "DCE6F1") for cell in requests[1])
+    assert [cell.value for cell in requests[2]][:4] == ["Events", "Hackathon", "Social", "Approved"]
+    assert all(cell.number_format == MONEY_FORMAT for cell in requests[2][4:6])
+    assert widths(requests) == REQUEST_WIDTHS
+
+
+def test_money_is_written_as_numbers_with_the_exact_cents(cast, client_for, budget):
+    with zipfile.ZipFile(io.BytesIO(workbook_of(client_for(cast.victor)))) as archive:
+        summary = archive.read("xl/worksheets/sheet1.xml").decode()
+        requests = archive.read("xl/worksheets/sheet2.xml").decode()
+    # Spent on the Hackathon line: a number cell (no t="s") holding the cents as the page shows.
+    assert re.search(r'<c r="E6" s="\d+"><v>2652.05</v></c>', summary)
+    assert re.search(r'<c r="F2" s="\d+"><v>2652.05</v></c>', requests)
+    assert "<v>-6152.05</v>" in summary  # available in total, negative
+
+
+def add_lines(year, numbers) -> None:
+    for number in numbers:
+        line = BudgetLineFactory(
+            fiscal_year=year, category=Category.values[number % 5], title=f"Line {number}"
+        )
+        request = ApprovedRequestFactory(line=line, approved_amount=Decimal("300.00"))
+        CostItemFactory(request=request)
+        PaymentFactory(request=request, line=line, amount=Decimal("120.00"))
+
+
+def test_the_workbook_takes_the_same_queries_for_few_lines_and_many(cast, client_for, year):
+    client = client_for(cast.sam)
+    add_lines(year, range(3))
+    workbook_of(client)  # the session and the seat are warm for both counts
+    with CaptureQueriesContext(connection) as few:
+        workbook_of(client)
+    add_lines(year, range(3, 60))
+    with CaptureQueriesContext(connection) as many:
+        content = workbook_of(client)
+    assert len(few) == len(many) <= 8
+    assert load_workbook(io.BytesIO(content))["Spending requests"].max_row == 61
