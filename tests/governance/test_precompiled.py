@@ -110,9 +110,7 @@ def test_a_variant_is_compiled_apart(seated):
 
     query = Precompiled(build, board_id=2_000_000_001)
     assert len(query(board_id=board.pk)) == 4
-    assert [seat.person for seat in query(board_id=board.pk, variant={"mine": True})] == [
-        people[0]
-    ]
+    assert [seat.person for seat in query(board_id=board.pk, variant={"mine": True})] == [people[0]]
     assert len(query(board_id=board.pk)) == 4
 
 
