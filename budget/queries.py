@@ -455,6 +455,17 @@ def request_for_page(queryset: QuerySet[SpendingRequest]) -> QuerySet[SpendingRe
     )
 
 
+def _request_of_board(board_id: int, request_id: int) -> QuerySet[SpendingRequest]:
+    return request_for_page(
+        SpendingRequest.objects.filter(pk=request_id, line__fiscal_year__board_id=board_id)
+    )
+
+
+# The request's page: six chains of joined rows and a correlated sum, compiled once per process
+# (governance/precompiled.py); its three prefetches are the ORM's.
+request_of_board = Precompiled(_request_of_board, board_id=2_000_001_101, request_id=2_000_001_103)
+
+
 # -- Carry-over ----------------------------------------------------------------------------------
 
 

@@ -437,11 +437,10 @@ def request_edit(request: HttpRequest, board_slug: str, request_id: int) -> Http
 
 def request_detail(request: HttpRequest, board_slug: str, request_id: int) -> HttpResponse:
     board, standing = get_board_for(request.user, board_slug)
-    spending_request = get_object_or_404(
-        queries.request_for_page(SpendingRequest.objects.all()),
-        pk=request_id,
-        line__fiscal_year__board=board,
-    )
+    found = queries.request_of_board(board_id=board.pk, request_id=request_id)
+    if not found:
+        raise Http404("No such request")
+    spending_request = found[0]
     fiscal_year = spending_request.line.fiscal_year
     breakdown = spending_request.breakdown(fiscal_year.currency)
     carried_into = getattr(spending_request, "carried_into", None)
