@@ -7,7 +7,7 @@ from __future__ import annotations
 from actions import services
 from actions.forms import ActionForm, ReviewForm
 from actions.lines import resolve_owners, split_action_line
-from actions.queries import action_summary_for, fold_item_actions, meeting_actions
+from actions.queries import GROUP_HEADINGS, fold_item_actions, meeting_actions, summary_group
 from meetings import registry
 from meetings.registry import Claimed, ConsoleState, Line, Viewer
 
@@ -30,17 +30,27 @@ def action_summary(viewer: Viewer):
 
 @registry.console_panel(order=10, name="action_review", template="actions/_console_review.html")
 def review_panel(console: ConsoleState):
+    """The summary to review: whole when short; when long, its groups' counts, a group's
+    entries loaded when opened (`actions.views.console_review_group`), and the group the chair
+    last reviewed in shown open at the page they reviewed on."""
     meeting = console.viewer.meeting
-    summary = action_summary_for(meeting)
+    summary = console.viewer.shared.get("actions.summary")
+    if summary is None:  # no item section read it (no item under discussion)
+        summary = meeting_actions(meeting, []).summary
     if not summary:
         return None
-    return {
+    panel = {
         "summary": summary,
         "may_review": meeting.is_in_progress,
         "form": ReviewForm(),
         "open_id": console.state.get("review_open"),
         "error": console.state.get("review_error", ""),
     }
+    group = console.state.get("review_group")
+    if getattr(summary, "folded", False) and group in GROUP_HEADINGS:
+        panel["open_group"] = group
+        panel["page"] = summary_group(meeting, group, console.state.get("review_page", 1))
+    return panel
 
 
 @registry.console_panel(order=20, name="action_add", template="actions/_console_add.html")

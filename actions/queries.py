@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Case,
     Count,
@@ -28,6 +29,7 @@ from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
 from actions.models import FINISHED, UNFINISHED, ActionItem, ActionStatus, ActionUpdate
+from governance.compiled import CompiledQuery
 from governance.models import Board, User
 from governance.precompiled import Precompiled
 from meetings.models import Meeting
@@ -165,21 +167,45 @@ GROUP_HEADINGS = {
 }
 
 
-def _previous_of(meeting: Meeting) -> QuerySet[Meeting]:
+@dataclass(frozen=True)
+class Opening:
+    """What the summary's queries ask of a meeting: which one, its board, when it was planned
+    to start and when it opened, and its day (which says what is overdue). Plain values, so
+    that the queries can be compiled once with stand-ins for them (`meeting_actions`)."""
+
+    meeting_id: int
+    board_id: int
+    starts_at: dt.datetime
+    opened_at: dt.datetime
+    date: dt.date
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> Opening:
+        return cls(
+            meeting_id=meeting.pk,
+            board_id=meeting.board_id,
+            starts_at=meeting.starts_at,
+            opened_at=meeting.opened_at,
+            date=meeting.date,
+        )
+
+
+def _previous_of(opening: Opening) -> QuerySet[Meeting]:
     """`meeting.previous()` as a query to nest (one statement less)."""
     return (
-        Meeting.objects.filter(board_id=meeting.board_id)
+        Meeting.objects.filter(board_id=opening.board_id)
         .filter(
-            Q(starts_at__lt=meeting.starts_at) | Q(starts_at=meeting.starts_at, pk__lt=meeting.pk)
+            Q(starts_at__lt=opening.starts_at)
+            | Q(starts_at=opening.starts_at, pk__lt=opening.meeting_id)
         )
         .order_by("-starts_at", "-pk")
     )
 
 
-def _as_then(meeting: Meeting) -> dict:
-    """Annotations saying, in SQL, how each action stood when `meeting` opened: what
+def _as_then(opening: Opening) -> dict:
+    """Annotations saying, in SQL, how each action stood when the meeting opened: what
     `action_summary_for` works out from the history in Python, without loading it."""
-    cut = meeting.opened_at
+    cut = opening.opened_at
     changes = (
         ActionUpdate.objects.filter(action=OuterRef("pk"), at__lt=cut)
         .exclude(status="")
@@ -187,7 +213,7 @@ def _as_then(meeting: Meeting) -> dict:
     )
     return {
         "since": Subquery(
-            _previous_of(meeting).values(opened=Coalesce("started_at", "starts_at"))[:1]
+            _previous_of(opening).values(opened=Coalesce("started_at", "starts_at"))[:1]
         ),
         "status_then": Case(
             When(status_changed_at__lt=cut, then=F("status")),
@@ -200,29 +226,28 @@ def _as_then(meeting: Meeting) -> dict:
     }
 
 
-def _in_summary(meeting: Meeting) -> Q:
+def _in_summary(opening: Opening) -> Q:
     """Raised before the meeting opened, and not finished by the previous meeting."""
-    return Q(board_id=meeting.board_id, created_at__lt=meeting.opened_at) & ~Q(
+    return Q(board_id=opening.board_id, created_at__lt=opening.opened_at) & ~Q(
         Q(since__isnull=False, status_then__in=FINISHED, finished_then__lte=F("since"))
     )
 
 
-def summary_rows(meeting: Meeting) -> QuerySet[ActionItem]:
-    """The actions in `meeting`'s summary, each with `status_then` and `finished_then`."""
-    return ActionItem.objects.annotate(**_as_then(meeting)).filter(_in_summary(meeting))
+def summary_rows(opening: Opening) -> QuerySet[ActionItem]:
+    """The actions in the meeting's summary, each with `status_then` and `finished_then`."""
+    return ActionItem.objects.annotate(**_as_then(opening)).filter(_in_summary(opening))
 
 
-def _with_history(queryset: QuerySet[ActionItem], meeting: Meeting) -> QuerySet[ActionItem]:
+def _with_history(queryset: QuerySet[ActionItem], opening: Opening) -> QuerySet[ActionItem]:
     """The last progress note before the meeting and the chair's review in it, as columns."""
-    cut = meeting.opened_at
     notes = (
-        ActionUpdate.objects.filter(action=OuterRef("pk"), at__lt=cut)
+        ActionUpdate.objects.filter(action=OuterRef("pk"), at__lt=opening.opened_at)
         .exclude(note="")
         .order_by("-at", "-pk")
     )
-    reviews = ActionUpdate.objects.filter(action=OuterRef("pk"), reviewed_in=meeting).order_by(
-        "-at", "-pk"
-    )
+    reviews = ActionUpdate.objects.filter(
+        action=OuterRef("pk"), reviewed_in_id=opening.meeting_id
+    ).order_by("-at", "-pk")
     return queryset.annotate(
         last_note_text=Subquery(notes.values("note")[:1]),
         review_id=Subquery(reviews.values("pk")[:1]),
@@ -289,19 +314,19 @@ class FoldedSummary:
         return self.total > 0
 
 
-def _counted(meeting: Meeting) -> QuerySet:
+def _counted(opening: Opening) -> QuerySet:
     """The summary's groups counted in the database, no entry loaded: one row, `counts`."""
-    reviewed = ActionUpdate.objects.filter(action=OuterRef("pk"), reviewed_in=meeting)
+    reviewed = ActionUpdate.objects.filter(action=OuterRef("pk"), reviewed_in_id=opening.meeting_id)
     counts = {key: Count("pk", filter=Q(status_then=key)) for key in GROUP_HEADINGS}
     return (
-        summary_rows(meeting)
+        summary_rows(opening)
         .annotate(was_reviewed=Exists(reviewed))
         .order_by()
         .values("board_id")  # one board: one row
         .annotate(
             counts=JSONObject(
                 **counts,
-                overdue=Count("pk", filter=Q(status_then__in=UNFINISHED, due_on__lt=meeting.date)),
+                overdue=Count("pk", filter=Q(status_then__in=UNFINISHED, due_on__lt=opening.date)),
                 reviewed=Count("pk", filter=Q(was_reviewed=True)),
                 previous=Count("since"),
             )
@@ -321,7 +346,7 @@ def _folded(meeting: Meeting, found: dict) -> FoldedSummary:
 
 
 def summary_counts(meeting: Meeting) -> FoldedSummary:
-    found = _counted(meeting).first()
+    found = _counted(Opening.of(meeting)).first()
     return _folded(
         meeting,
         found["counts"]
@@ -339,49 +364,116 @@ class MeetingActions:
     summary: ActionSummary | FoldedSummary
 
 
-def _attach_owners(rows: list[ActionItem]) -> list[ActionItem]:
-    """Rows joined to their owners (one row per owner) back to one action each, with
-    `owners_read` set."""
+# The columns `meeting_actions` reads: an action's own, its meeting's (as select_related would
+# give it), then what the query works out.
+ACTION_COLUMNS = tuple(field.attname for field in ActionItem._meta.concrete_fields)
+MEETING_COLUMNS = tuple(f"meeting__{field.name}" for field in Meeting._meta.concrete_fields)
+WORKED_OUT = (
+    "since",
+    "status_then",
+    "finished_then",
+    "last_note_text",
+    "review_id",
+    "review_status",
+    "review_note",
+    "summary_total",
+    "summary_counts",
+    "previous_title",
+)
+
+
+def meeting_action_rows(opening: Opening) -> QuerySet:
+    """The one query of `meeting_actions` (its definition): the actions raised under the
+    meeting's items and, when the summary is short, the summary's, one row per owner, each
+    with its meeting's columns, how it stood when the meeting opened, its last note and review,
+    the summary's total and counts, and the previous meeting's title. When the summary is long,
+    one entry of it, so that its counts come back with the rows."""
+    total = Subquery(
+        summary_rows(opening).order_by().annotate(n=Func("pk", function="COUNT")).values("n")
+    )
+    return (
+        _with_history(ActionItem.objects.annotate(**_as_then(opening)), opening)
+        .annotate(
+            summary_total=total,
+            summary_counts=Subquery(_counted(opening)),
+            owner_pk=F("owners__pk"),
+            owner_name=F("owners__full_name"),
+            owner_email=F("owners__email"),
+            previous_title=Subquery(_previous_of(opening).values("title")[:1]),
+        )
+        .filter(
+            # Every item's: the caller keeps those of the items it shows. (No list of items
+            # here, so that the SQL is the same for every meeting.)
+            Q(meeting_id=opening.meeting_id, item__isnull=False)
+            | (_in_summary(opening) & Q(summary_total__lte=FOLD_SUMMARY_OVER))
+            | Q(pk=Subquery(summary_rows(opening).order_by("pk").values("pk")[:1]))
+        )
+        .order_by("meeting__starts_at", "created_at", "pk", "owners__full_name")
+        .values(
+            *ACTION_COLUMNS, *MEETING_COLUMNS, *WORKED_OUT, "owner_pk", "owner_name", "owner_email"
+        )
+    )
+
+
+# Compiled once per process and database (governance.compiled): Django took longer to build
+# this query's dozen subqueries than the database took to answer it (about 60 ms of the
+# meeting page's 106 on the demo board).
+MEETING_ACTION_ROWS = CompiledQuery(
+    lambda **values: meeting_action_rows(Opening(**values)),
+    meeting_id=2_000_000_023,
+    board_id=2_000_000_029,
+    starts_at=dt.datetime(2001, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC),
+    opened_at=dt.datetime(2001, 2, 3, 5, 7, 9, 123_457, tzinfo=dt.UTC),
+    date=dt.date(2001, 2, 7),
+)
+
+
+def _actions_of(rows: list[dict], meeting: Meeting) -> list[ActionItem]:
+    """The rows (one per owner) as actions, in their order, each with its meeting, its board
+    (the page's), the query's columns as attributes and `owners_read` set."""
+    db = meeting._state.db or DEFAULT_DB_ALIAS
+    meetings: dict[int, Meeting] = {meeting.pk: meeting}
     actions: dict[int, ActionItem] = {}
     for row in rows:
-        action = actions.setdefault(row.pk, row)
-        owners = action.__dict__.setdefault("owners_read", [])
-        if row.owner_pk is not None:
-            owners.append(User(pk=row.owner_pk, full_name=row.owner_name, email=row.owner_email))
+        action = actions.get(row["id"])
+        if action is None:
+            action = ActionItem.from_db(db, ACTION_COLUMNS, [row[c] for c in ACTION_COLUMNS])
+            action.board = meeting.board
+            if action.meeting_id is not None:
+                origin = meetings.get(action.meeting_id)
+                if origin is None:
+                    origin = meetings[action.meeting_id] = Meeting.from_db(
+                        db,
+                        [column.removeprefix("meeting__") for column in MEETING_COLUMNS],
+                        [row[column] for column in MEETING_COLUMNS],
+                    )
+                    origin.board = meeting.board
+                action.meeting = origin
+            for name in WORKED_OUT:
+                setattr(action, name, row[name])
+            action.__dict__["owners_read"] = []
+            actions[action.pk] = action
+        if row["owner_pk"] is not None:
+            action.owners_read.append(
+                User(pk=row["owner_pk"], full_name=row["owner_name"], email=row["owner_email"])
+            )
     return list(actions.values())
 
 
 def meeting_actions(meeting: Meeting, item_ids: list[int]) -> MeetingActions:
     """The actions raised under `item_ids` and the summary `meeting` opens with, whole when
-    short and counted when long: one query, owners and the summary's counts included."""
+    short and counted when long: one query (compiled once), owners and counts included."""
+    opening = Opening.of(meeting)
+    rows = MEETING_ACTION_ROWS.rows(using=meeting._state.db or DEFAULT_DB_ALIAS, **vars(opening))
+    return _meeting_actions_of(meeting, item_ids, rows)
+
+
+def _meeting_actions_of(meeting: Meeting, item_ids: list[int], rows: list[dict]) -> MeetingActions:
     cut = meeting.opened_at
-    total = Subquery(
-        summary_rows(meeting).order_by().annotate(n=Func("pk", function="COUNT")).values("n")
-    )
-    rows = list(
-        _with_history(ActionItem.objects.annotate(**_as_then(meeting)), meeting)
-        .annotate(
-            summary_total=total,
-            summary_counts=Subquery(_counted(meeting)),
-            owner_pk=F("owners__pk"),
-            owner_name=F("owners__full_name"),
-            owner_email=F("owners__email"),
-            previous_title=Subquery(_previous_of(meeting).values("title")[:1]),
-        )
-        .filter(
-            Q(meeting=meeting, item_id__in=item_ids)
-            | (_in_summary(meeting) & Q(summary_total__lte=FOLD_SUMMARY_OVER))
-            # One entry of a long summary, so that its counts come back with the rows.
-            | Q(pk=Subquery(summary_rows(meeting).order_by("pk").values("pk")[:1]))
-        )
-        .select_related("meeting")
-        .order_by("meeting__starts_at", "created_at", "pk", "owners__full_name")
-    )
-    actions = _attach_owners(rows)
+    actions = _actions_of(rows, meeting)
     by_item: dict[int, list[ActionItem]] = {}
     wanted = set(item_ids)
     for action in sorted(actions, key=lambda action: (action.created_at, action.pk)):
-        action.board = meeting.board
         if action.meeting_id == meeting.pk and action.item_id in wanted:
             by_item.setdefault(action.item_id, []).append(action)
     if not actions:
@@ -428,18 +520,18 @@ class SummaryPage:
 BEFORE_ANY_CHANGE = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
 
 
-def _could_be_in(meeting: Meeting, key: str) -> Q:
+def _could_be_in(opening: Opening, key: str) -> Q:
     """What `status_then=key` implies about an action's own indexed columns, so that the
     database skips every other action before working out anyone's status then (by far most of
     a long-lived board's actions were finished long ago). Follows `_as_then`: an action whose
     status last changed before the meeting opened stood at that status, and if finished, finished
     then, which `_in_summary` keeps only after the previous meeting opened; one whose status
     changed since could have stood at any."""
-    cut = meeting.opened_at
+    cut = opening.opened_at
     then = Q(status=key, status_changed_at__lt=cut)
     if key in FINISHED:
         since = Subquery(
-            _previous_of(meeting).values(opened=Coalesce("started_at", "starts_at"))[:1]
+            _previous_of(opening).values(opened=Coalesce("started_at", "starts_at"))[:1]
         )
         then &= Q(status_changed_at__gt=Coalesce(since, Value(BEFORE_ANY_CHANGE)))
     return then | Q(status_changed_at__gte=cut)
@@ -450,15 +542,16 @@ def summary_group(meeting: Meeting, key: str, page: int) -> SummaryPage:
     owners: two queries. The page's actions are picked by a narrow inner select (ids only), so
     the history columns and the joined board and meeting are read for a page, not the group."""
     offset = (page - 1) * SUMMARY_PAGE_SIZE
+    opening = Opening.of(meeting)
     order = ("meeting__starts_at", "created_at", "pk")
     page_ids = (
-        summary_rows(meeting)
-        .filter(_could_be_in(meeting, key), status_then=key)
+        summary_rows(opening)
+        .filter(_could_be_in(opening, key), status_then=key)
         .order_by(*order)
         .values("pk")[offset : offset + SUMMARY_PAGE_SIZE + 1]
     )
     rows = list(
-        _with_history(ActionItem.objects.annotate(**_as_then(meeting)), meeting)
+        _with_history(ActionItem.objects.annotate(**_as_then(opening)), opening)
         .filter(pk__in=page_ids)
         .select_related("board", "meeting")
         .prefetch_related("owners")

@@ -23,6 +23,11 @@ urlpatterns = [
         name="item_actions",
     ),
     path(
+        "meeting/<int:meeting_id>/review/group/<str:group>/",
+        views.console_review_group,
+        name="console_review_group",
+    ),
+    path(
         "meeting/<int:meeting_id>/review/<int:action_id>/",
         views.console_review,
         name="console_review",

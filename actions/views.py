@@ -417,11 +417,14 @@ def console_add(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpR
 def console_review(
     request: HttpRequest, board_slug: str, meeting_id: int, action_id: int
 ) -> HttpResponse:
-    """The chair's one step on an action of the summary: its status now, and a short note."""
+    """The chair's one step on an action of the summary: its status now, and a short note.
+    From a long summary's opened group, the panel comes back with that group open at the page
+    the chair was on."""
     board, standing, meeting = _console_meeting(request, board_slug, meeting_id)
     action = get_object_or_404(
         ActionItem.objects.prefetch_related("owners"), pk=action_id, board=board
     )
+    opened = _group_reviewed(request)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return console_piece(
@@ -429,7 +432,11 @@ def console_review(
             meeting,
             "panels",
             standing=standing,
-            panel_state={"review_open": action.pk, "review_error": _first_error(form)},
+            panel_state={
+                "review_open": action.pk,
+                "review_error": _first_error(form),
+                **opened,
+            },
         )
     try:
         services.action_update(
@@ -445,7 +452,7 @@ def console_review(
             meeting,
             "panels",
             standing=standing,
-            panel_state={"review_open": action.pk, "review_error": refused.message},
+            panel_state={"review_open": action.pk, "review_error": refused.message, **opened},
             status=422,
         )
     return console_piece(
@@ -454,7 +461,19 @@ def console_review(
         "panels",
         standing=standing,
         saved=f"Reviewed: {action.description[:40]} ({ActionStatus(action.status).label})",
+        panel_state=opened,
     )
+
+
+def _group_reviewed(request: HttpRequest) -> dict:
+    """The long summary's group (and page) a review was posted from, if it was; anything else
+    is ignored (the panel opens no group)."""
+    group, page = request.POST.get("group", ""), request.POST.get("page", "1")
+    if group not in GROUP_HEADINGS or not (page.isascii() and page.isdigit()):
+        return {}
+    if not 1 <= int(page) <= LAST_PAGE:
+        return {}
+    return {"review_group": group, "review_page": int(page)}
 
 
 # -- A meeting's long lists, opened one group at a time ------------------------------------------
@@ -481,6 +500,21 @@ def summary_group(request: HttpRequest, board_slug: str, meeting_id: int, group:
     page = summary_group_page(meeting, group, _page_number(request))
     template = "actions/summary_group.html" + ("#entries" if request.htmx else "")
     return render(request, template, {"board": board, "meeting": meeting, "page": page})
+
+
+@require_GET
+def console_review_group(request: HttpRequest, board_slug: str, meeting_id: int, group: str):
+    """One group of a long summary in the console's review panel, a page at a time, each entry
+    with its review form: the panel opens it here with htmx; without JavaScript, a page of its
+    own whose forms post as the panel's do."""
+    board, standing, meeting = _console_meeting(request, board_slug, meeting_id)
+    if group not in GROUP_HEADINGS:
+        raise Http404("No such group")
+    page = summary_group_page(meeting, group, _page_number(request))
+    panel = {"may_review": meeting.is_in_progress, "form": ReviewForm(), "page": page}
+    template = "actions/console_review_group.html" + ("#entries" if request.htmx else "")
+    context = {"board": board, "meeting": meeting, "panel": panel, "page": page}
+    return render(request, template, {**context, "today": timezone.localdate()})
 
 
 @require_GET

@@ -52,6 +52,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from governance.compiled import CompiledQuery
 from governance.models import Role, Seat, User
 from meetings import live_record
 from meetings.access import records
@@ -167,49 +168,25 @@ def _checks_query(
     )
 
 
+def _checks_of_device(*, device_label: str, device_id: int | None = None, **values):
+    """`_checks_query` for a device of one kind (its id a value like the others), or none."""
+    device = f"{device_label}/{device_id}" if device_label else ""
+    return _checks_query(device=device, **values)
+
+
 # The query above compiled once per process and database (and device kind), with stand-ins for
-# the values each poll fills in: compiling it costs more than running it (Django builds the
-# seven subqueries afresh on every call). The stand-ins are values no real poll carries, checked
-# to appear among the compiled parameters (adapted as the database takes them).
-_STAND_INS = {
-    "meeting_id": 2_000_000_011,
-    "slug": "live-pass-stand-in-slug",
-    "user_id": 2_000_000_013,
-    "session_key": "live-pass-stand-in-session",
-    "now": dt.datetime(2001, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC),
-    "today": dt.date(2001, 2, 5),
-}
-_DEVICE_STAND_IN = 2_000_000_017
-_compiled: dict[tuple, tuple[str, list, list]] = {}
-
-
-def _adapted(connection, name: str, value):
-    if name == "now":
-        return connection.ops.adapt_datetimefield_value(value)
-    if name == "today":
-        return connection.ops.adapt_datefield_value(value)
-    return value
-
-
-def _compile(connection, device_label: str) -> tuple[str, list[tuple[str | None, object]], list]:
-    """The checks' SQL, its parameters as (stand-in's name or None for a constant, value) and
-    the row's column names; compiled on first use for this database and device model."""
-    key = (connection.alias, device_label)
-    if key not in _compiled:
-        device = f"{device_label}/{_DEVICE_STAND_IN}" if device_label else ""
-        queryset = _checks_query(device=device, **_STAND_INS)
-        sql, params = queryset.query.sql_with_params()
-        slot_of = {_adapted(connection, name, value): name for name, value in _STAND_INS.items()}
-        if device_label:
-            slot_of[_DEVICE_STAND_IN] = "device_id"
-        slots = [(slot_of.get(param), param) for param in params]
-        missing = set(slot_of.values()) - {slot for slot, _ in slots}
-        if missing:
-            raise AssertionError(f"the live pass's compiled query lost {sorted(missing)}")
-        query = queryset.query
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        _compiled[key] = (sql, slots, names)
-    return _compiled[key]
+# the values each poll fills in (governance.compiled): compiling it costs more than running it
+# (Django builds the seven subqueries afresh on every call).
+_CHECKS = CompiledQuery(
+    _checks_of_device,
+    meeting_id=2_000_000_011,
+    slug="live-pass-stand-in-slug",
+    user_id=2_000_000_013,
+    session_key="live-pass-stand-in-session",
+    now=dt.datetime(2001, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC),
+    today=dt.date(2001, 2, 5),
+    device_id=2_000_000_017,
+)
 
 
 def pass_checks(
@@ -217,31 +194,24 @@ def pass_checks(
 ) -> dict | None:
     """The row of `_checks_query` for these values (None when the meeting is not the board's),
     sent as SQL compiled once."""
-    from django.db import connection
-
-    device_label, device_id = "", None
-    if device:
-        label, _, pk = device.rpartition("/")
-        try:
-            apps.get_model(label)
-            device_label, device_id = label, int(pk)
-        except (ValueError, LookupError):
-            return None  # a device there cannot be: the full poll decides
-    sql, slots, names = _compile(connection, device_label)
     values = {
         "meeting_id": meeting_id,
         "slug": slug,
         "user_id": user_id,
         "session_key": session_key,
-        "now": _adapted(connection, "now", now),
-        "today": _adapted(connection, "today", today),
-        "device_id": device_id,
+        "now": now,
+        "today": today,
     }
-    params = [param if slot is None else values[slot] for slot, param in slots]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchone()
-    return None if found is None else dict(zip(names, found, strict=True))
+    device_label = ""
+    if device:
+        label, _, pk = device.rpartition("/")
+        try:
+            apps.get_model(label)
+            device_label, values["device_id"] = label, int(pk)
+        except (ValueError, LookupError):
+            return None  # a device there cannot be: the full poll decides
+    rows = _CHECKS.rows(shape={"device_label": device_label}, **values)
+    return rows[0] if rows else None
 
 
 def answer_poll(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse | None:

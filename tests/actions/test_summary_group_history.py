@@ -14,6 +14,7 @@ import pytest
 from actions.models import ActionItem, ActionStatus, ActionUpdate
 from actions.queries import (
     GROUP_HEADINGS,
+    Opening,
     _with_history,
     action_summary_for,
     summary_group,
@@ -123,7 +124,8 @@ def group_pages(meeting, key) -> list[tuple]:
 
 def unnarrowed(meeting, key) -> list[tuple]:
     """The group as the query without the narrowing reads it."""
-    rows = _with_history(summary_rows(meeting).filter(status_then=key), meeting).order_by(*ORDER)
+    opening = Opening.of(meeting)
+    rows = _with_history(summary_rows(opening).filter(status_then=key), opening).order_by(*ORDER)
     return [
         as_compared(
             action,

@@ -339,6 +339,8 @@ MATRIX: dict[str, Row] = {
     "actions:item_actions": read_only(board()),
     "actions:console_add": post_only(officers(CONFLICT)),
     "actions:console_review": post_only(officers()),
+    # A long summary's group in the console's review panel, with its review forms: the console's.
+    "actions:console_review_group": read_only(officers(), kwargs={"group": "open"}),
 }
 
 # The walk also asks, as olga, for this board's objects under her own board's address
