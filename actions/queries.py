@@ -31,7 +31,6 @@ from django.utils import timezone
 from actions.models import FINISHED, UNFINISHED, ActionItem, ActionStatus, ActionUpdate
 from governance.compiled import CompiledQuery
 from governance.models import Board, User
-from governance.precompiled import Precompiled
 from meetings.models import Meeting
 
 
@@ -644,11 +643,11 @@ def _my_finished(board_id: int, person_id: int, since: dt.datetime, limit: int):
 
 
 # A member's own page and the dashboard's card ask these on every view: compiled once per
-# process (governance/precompiled.py); pages past the first go the ORM's way.
+# process (governance/compiled.py); pages past the first go the ORM's way.
 _PERSON = {"board_id": 2_000_000_801, "person_id": 2_000_000_803}
-_my_counts_of = Precompiled(_my_counts, **_PERSON, today=dt.date(2001, 2, 5))
-_my_first_page_of = Precompiled(_my_first_page, **_PERSON)
-_my_finished_of = Precompiled(
+_my_counts_of = CompiledQuery(_my_counts, **_PERSON, today=dt.date(2001, 2, 5))
+_my_first_page_of = CompiledQuery(_my_first_page, **_PERSON)
+_my_finished_of = CompiledQuery(
     _my_finished, **_PERSON, since=dt.datetime(2001, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC)
 )
 
@@ -667,7 +666,7 @@ def my_actions_summary(
     `with_owners=False` for a view that never names them (the dashboard's card): one query
     fewer. `page` is what the visitor asked for; a page that is not one shows the nearest."""
     ids = {"board_id": board.pk, "person_id": person.pk}
-    counted = _my_counts_of(**ids, today=timezone.localdate())
+    counted = _my_counts_of.results(**ids, today=timezone.localdate())
     counts = counted[0] if counted else {"open": 0, "overdue": 0, "for_all": 0}
     unfinished = my_actions(board, person).filter(status__in=UNFINISHED)
     if not with_owners:
@@ -676,13 +675,13 @@ def my_actions_summary(
     paginator.count = counts["open"]  # known already: no second count query
     shown = paginator.get_page(page)
     if counts["open"] and shown.number == 1:
-        shown.object_list = _my_first_page_of(
-            **ids, variant={"per_page": per_page, "with_owners": with_owners}
+        shown.object_list = _my_first_page_of.results(
+            **ids, shape={"per_page": per_page, "with_owners": with_owners}
         )
     finished = []
     if finished_limit:
-        finished = _my_finished_of(
-            **ids, since=timezone.now() - RECENTLY, variant={"limit": finished_limit}
+        finished = _my_finished_of.results(
+            **ids, since=timezone.now() - RECENTLY, shape={"limit": finished_limit}
         )
     return MyActions(
         unfinished=list(shown.object_list) if counts["open"] else [],

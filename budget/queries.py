@@ -47,8 +47,8 @@ from budget.models import (
     YearStatus,
 )
 from budget.money import ZERO, to_cents
+from governance.compiled import CompiledQuery
 from governance.models import Board
-from governance.precompiled import Precompiled
 
 AMOUNT = DecimalField(max_digits=16, decimal_places=2)
 NOTHING = Value(ZERO, output_field=AMOUNT)
@@ -297,21 +297,21 @@ def _year_lines(year_id: int) -> QuerySet[BudgetLine]:
     )
 
 
-# The year's page asks these on every view: compiled once per process (governance/precompiled.py).
-_year_sums_of = Precompiled(_year_sums, year_id=2_000_001_001)
-_category_sums_of = Precompiled(
+# The year's page asks these on every view: compiled once per process (governance/compiled.py).
+_year_sums_of = CompiledQuery(_year_sums, year_id=2_000_001_001)
+_category_sums_of = CompiledQuery(
     _category_sums, year_id=2_000_001_003, category="precompiled-stand-in-category"
 )
-_year_lines_of = Precompiled(_year_lines, year_id=2_000_001_005)
+_year_lines_of = CompiledQuery(_year_lines, year_id=2_000_001_005)
 
 
 def year_summary(fiscal_year: FiscalYear, category: str = "") -> YearOverview:
     """The year's figures by category and in total, summed by the database in one query; no
     lines (see `year_overview_page`)."""
     if category:
-        rows = _category_sums_of(year_id=fiscal_year.pk, category=category)
+        rows = _category_sums_of.results(year_id=fiscal_year.pk, category=category)
     else:
-        rows = _year_sums_of(year_id=fiscal_year.pk)
+        rows = _year_sums_of.results(year_id=fiscal_year.pk)
     groups = []
     total = Figures()
     for row in sorted(rows, key=lambda row: CATEGORY_ORDER[row["category"]]):
@@ -359,7 +359,7 @@ def year_overview_page(fiscal_year: FiscalYear, category: str = "", page=None) -
         return YearPage(overview=overview, folded=True)
     shown = None
     if not category:
-        lines = _year_lines_of(year_id=fiscal_year.pk)
+        lines = _year_lines_of.results(year_id=fiscal_year.pk)
     else:
         lines = _year_lines(fiscal_year.pk)
         paginator = Paginator(
@@ -462,8 +462,10 @@ def _request_of_board(board_id: int, request_id: int) -> QuerySet[SpendingReques
 
 
 # The request's page: six chains of joined rows and a correlated sum, compiled once per process
-# (governance/precompiled.py); its three prefetches are the ORM's.
-request_of_board = Precompiled(_request_of_board, board_id=2_000_001_101, request_id=2_000_001_103)
+# (governance/compiled.py); its three prefetches are the ORM's.
+request_of_board = CompiledQuery(
+    _request_of_board, board_id=2_000_001_101, request_id=2_000_001_103
+)
 
 
 # -- Carry-over ----------------------------------------------------------------------------------
@@ -607,11 +609,11 @@ def _year_at_a_glance(board_id: int, today: dt.date) -> QuerySet[FiscalYear]:
     )
 
 
-# The dashboard's card: compiled once per process (governance/precompiled.py).
-_glance = Precompiled(_year_at_a_glance, board_id=2_000_000_301, today=dt.date(2001, 2, 5))
+# The dashboard's card: compiled once per process (governance/compiled.py).
+_glance = CompiledQuery(_year_at_a_glance, board_id=2_000_000_301, today=dt.date(2001, 2, 5))
 
 
 def year_at_a_glance(board: Board) -> FiscalYear | None:
     """This year's budget if there is one, else the latest; with its totals annotated."""
-    found = _glance(board_id=board.pk, today=timezone.localdate())
+    found = _glance.results(board_id=board.pk, today=timezone.localdate())
     return found[0] if found else None

@@ -437,7 +437,7 @@ def request_edit(request: HttpRequest, board_slug: str, request_id: int) -> Http
 
 def request_detail(request: HttpRequest, board_slug: str, request_id: int) -> HttpResponse:
     board, standing = get_board_for(request.user, board_slug)
-    found = queries.request_of_board(board_id=board.pk, request_id=request_id)
+    found = queries.request_of_board.results(board_id=board.pk, request_id=request_id)
     if not found:
         raise Http404("No such request")
     spending_request = found[0]

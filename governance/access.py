@@ -7,8 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from governance.compiled import CompiledQuery
 from governance.models import Board, Role, Seat, Standing, standing_of
-from governance.precompiled import Precompiled
 
 
 def _seats_of(slug: str, person_id: int):
@@ -19,8 +19,10 @@ def _seats_of(slug: str, person_id: int):
     )
 
 
-# Asked by every board page: compiled once per process (governance/precompiled.py).
-seats_of_person = Precompiled(_seats_of, slug="precompiled-stand-in-slug", person_id=2_000_000_101)
+# Asked by every board page: compiled once per process (governance/compiled.py).
+seats_of_person = CompiledQuery(
+    _seats_of, slug="precompiled-stand-in-slug", person_id=2_000_000_101
+)
 
 
 def get_board_for(user, slug: str) -> tuple[Board, Standing]:
@@ -35,7 +37,7 @@ def get_board_for(user, slug: str) -> tuple[Board, Standing]:
     # with no seat on the board at all costs a second query (the board, for a superuser or 404).
     seats: list[Seat] = []
     if getattr(user, "is_authenticated", False):
-        seats = seats_of_person(slug=slug, person_id=user.pk)
+        seats = seats_of_person.results(slug=slug, person_id=user.pk)
     board = seats[0].board if seats else get_object_or_404(Board, slug=slug)
     if not getattr(user, "timezone", ""):
         # Someone who chose no zone of their own sees the board's times in the board's zone.

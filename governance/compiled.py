@@ -13,10 +13,16 @@ SQL that is otherwise the same. A stand-in that never reaches the parameters, on
 changes on the way (a date widened to a datetime, a string made a LIKE pattern), one that
 equals a constant of the query, or one that changes the SQL's shape raises `NotCompilable` the
 first time, rather than sending a stale value ever after.
+
+`rows` gives dicts; `results` gives what the queryset itself yields (model instances with their
+`select_related` rows, prefetches made as the ORM makes them), through Django's own iterable
+with the compiled SQL in place of a fresh compilation. The pages' most asked queries go this
+way (the viewer's seats, the dashboard's cards, the minutes, the budget year, a request).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
@@ -72,6 +78,8 @@ class _Compiled:
     names: tuple[str, ...]
     converters: dict
     compiler: object
+    # The queryset compiled: its iterable class and prefetches serve `results`.
+    queryset: QuerySet
     # How many columns a row has when the SQL selects more than the row keeps.
     width: int | None
 
@@ -100,11 +108,7 @@ class CompiledQuery:
         self, *, shape: Mapping[str, Hashable] | None = None, using=DEFAULT_DB_ALIAS, **values
     ) -> list[dict]:
         connection = connections[using]
-        compiled = self._compile(connection, dict(shape or {}), tuple(sorted(values)))
-        params = [
-            constant if slot is None else _adapted(connection, values[slot])
-            for slot, constant in zip(compiled.slots, compiled.constants, strict=True)
-        ]
+        compiled, params = self._bound(connection, shape, values)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             found = cursor.fetchall()
@@ -114,6 +118,34 @@ class CompiledQuery:
             found = compiled.compiler.apply_converters(found, compiled.converters)
         names = compiled.names
         return [dict(zip(names, row, strict=True)) for row in found]
+
+    def results(
+        self, *, shape: Mapping[str, Hashable] | None = None, using=DEFAULT_DB_ALIAS, **values
+    ) -> list:
+        """What the queryset yields for these values (model instances, or dicts for a values()
+        query), as the ORM would give them, sent as SQL compiled once."""
+        connection = connections[using]
+        compiled, params = self._bound(connection, shape, values)
+        ready = copy.copy(compiled.compiler)
+        ready.connection = connection
+        ready.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        run = compiled.queryset._chain()
+        # The chained copy is evaluated here and never handed out, so the compiler it is given
+        # (a copy of the cached one, with this call's parameters) cannot reach another query.
+        run.query.get_compiler = lambda *args, **kwargs: ready
+        return list(run)
+
+    def _bound(self, connection, shape, values: dict) -> tuple[_Compiled, tuple]:
+        for name, value in values.items():
+            if value is None:
+                # NULL compares as nothing: a None must be a shape (IS NULL), never a value.
+                raise NotCompilable(f"{name}: None is not a value (make it part of the shape)")
+        compiled = self._compile(connection, dict(shape or {}), tuple(sorted(values)))
+        params = tuple(
+            constant if slot is None else _adapted(connection, values[slot])
+            for slot, constant in zip(compiled.slots, compiled.constants, strict=True)
+        )
+        return compiled, params
 
     def _compile(self, connection, shape: dict, named: tuple[str, ...]) -> _Compiled:
         key = (connection.alias, tuple(sorted(shape.items())), named)
@@ -128,8 +160,8 @@ class CompiledQuery:
             raise NotCompilable(f"no stand-in for {sorted(unknown)}")
         first = {name: self.stand_ins[name] for name in named}
         second = {name: _other(name, value) for name, value in first.items()}
-        compiler, sql, params = self._sql(connection, shape, first)
-        _, second_sql, second_params = self._sql(connection, shape, second)
+        queryset, compiler, sql, params = self._sql(connection, shape, first)
+        _, _, second_sql, second_params = self._sql(connection, shape, second)
         if sql != second_sql or len(params) != len(second_params):
             raise NotCompilable("the stand-ins change the SQL itself: make that part a shape")
         adapted = [
@@ -168,6 +200,7 @@ class CompiledQuery:
             names=names,
             converters=compiler.get_converters(fields),
             compiler=compiler,
+            queryset=queryset,
             width=compiler.col_count if compiler.has_extra_select else None,
         )
 
@@ -175,4 +208,4 @@ class CompiledQuery:
         queryset = self.build(**shape, **stand_ins)
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        return compiler, sql, list(params)
+        return queryset, compiler, sql, list(params)

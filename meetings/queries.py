@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from governance.compiled import CompiledQuery
 from governance.formatting import long_day
 from governance.models import (
     Board,
@@ -35,7 +36,6 @@ from governance.models import (
     seats_on,
     unit_noun_for,
 )
-from governance.precompiled import Precompiled
 from meetings.models import (
     GUEST,
     LATE_START_GRACE,
@@ -659,8 +659,8 @@ def _upcoming(board_id: int, since: dt.datetime) -> QuerySet[Meeting]:
     return Meeting.objects.of_board(Board(pk=board_id)).upcoming(since + LATE_START_GRACE)[:1]
 
 
-# The dashboard's card: compiled once per process (governance/precompiled.py).
-_next_of_board = Precompiled(
+# The dashboard's card: compiled once per process (governance/compiled.py).
+_next_of_board = CompiledQuery(
     _upcoming,
     board_id=2_000_000_401,
     since=dt.datetime(2001, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC),
@@ -668,7 +668,9 @@ _next_of_board = Precompiled(
 
 
 def upcoming_for_board(board: Board, now: dt.datetime | None = None) -> Meeting | None:
-    found = _next_of_board(board_id=board.pk, since=(now or timezone.now()) - LATE_START_GRACE)
+    found = _next_of_board.results(
+        board_id=board.pk, since=(now or timezone.now()) - LATE_START_GRACE
+    )
     return found[0] if found else None
 
 

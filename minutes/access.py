@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from governance.access import get_board_for
+from governance.compiled import CompiledQuery
 from governance.models import Board, Role, Standing
-from governance.precompiled import Precompiled
 from minutes.disclosure import BOARD, PUBLIC
 from minutes.models import Minutes
 
@@ -91,16 +91,16 @@ def _minutes_of(board_id: int, meeting_id: int, published_only: bool = False):
     return queryset.published() if published_only else queryset
 
 
-# Every minutes page asks it: compiled once per process (governance/precompiled.py).
-_minutes = Precompiled(_minutes_of, board_id=2_000_000_601, meeting_id=2_000_000_603)
+# Every minutes page asks it: compiled once per process (governance/compiled.py).
+_minutes = CompiledQuery(_minutes_of, board_id=2_000_000_601, meeting_id=2_000_000_603)
 
 
 def get_minutes_for(reader: Reader, meeting_id: int) -> Minutes:
     """The minutes of a meeting of the reader's board; the public reads only published ones."""
-    found = _minutes(
+    found = _minutes.results(
         board_id=reader.board.pk,
         meeting_id=meeting_id,
-        variant={"published_only": not reader.is_board},
+        shape={"published_only": not reader.is_board},
     )
     if not found:
         raise Http404("No such minutes")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from governance.compiled import CompiledQuery
 from governance.dashboard import register_card
 from governance.models import Board, Standing
-from governance.precompiled import Precompiled
 from minutes.models import Minutes
 
 
@@ -18,10 +18,10 @@ def _recent(board_id: int):
     )
 
 
-_recent_of_board = Precompiled(_recent, board_id=2_000_000_501)
+_recent_of_board = CompiledQuery(_recent, board_id=2_000_000_501)
 
 
 @register_card(order=50, name="recent_minutes", template="minutes/cards/recent_minutes.html")
 def recent_minutes(request: HttpRequest, board: Board, standing: Standing) -> dict:
-    recent = _recent_of_board(board_id=board.pk)
+    recent = _recent_of_board.results(board_id=board.pk)
     return {"board": board, "recent": recent}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from governance.precompiled import Precompiled
+from governance.compiled import CompiledQuery
 from meetings.models import Meeting, MeetingStatus
 from minutes.access import Reader
 from minutes.models import Comment, Minutes, MinutesStatus, Revision
@@ -56,18 +56,18 @@ def _comments(minutes_id: int):
     )
 
 
-# The minutes page asks both on every view: compiled once per process (governance/precompiled.py).
-_corrections_of = Precompiled(_corrections, minutes_id=2_000_000_701)
-_comments_of = Precompiled(_comments, minutes_id=2_000_000_703)
+# The minutes page asks both on every view: compiled once per process (governance/compiled.py).
+_corrections_of = CompiledQuery(_corrections, minutes_id=2_000_000_701)
+_comments_of = CompiledQuery(_comments, minutes_id=2_000_000_703)
 
 
 def corrections_of(minutes: Minutes) -> list[Revision]:
     """Revisions saved after approval: each with its stated reason, shown on the page."""
-    return _of(minutes, _corrections_of(minutes_id=minutes.pk))
+    return _of(minutes, _corrections_of.results(minutes_id=minutes.pk))
 
 
 def comments_of(minutes: Minutes) -> list[Comment]:
-    return _of(minutes, _comments_of(minutes_id=minutes.pk))
+    return _of(minutes, _comments_of.results(minutes_id=minutes.pk))
 
 
 def _of(minutes: Minutes, rows: list) -> list:

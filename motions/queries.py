@@ -9,8 +9,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from governance.compiled import CompiledQuery
 from governance.models import Board, Standing
-from governance.precompiled import Precompiled
 from meetings.models import MeetingStatus
 from meetings.queries import vote_holders_around, vote_holders_at
 from motions.errors import NotEntitled
@@ -36,7 +36,7 @@ def _open_concerning(board_id: int, now: dt.datetime):
     )
 
 
-open_concerning = Precompiled(
+open_concerning = CompiledQuery(
     _open_concerning,
     board_id=2_000_000_201,
     now=dt.datetime(2001, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC),
@@ -50,7 +50,7 @@ def _undecided(board_id: int):
 
 
 # The motions page reads what is not decided whole, on every view: compiled once per process.
-undecided_of = Precompiled(_undecided, board_id=2_000_000_203)
+undecided_of = CompiledQuery(_undecided, board_id=2_000_000_203)
 
 
 DECIDED_PER_PAGE = 25
@@ -166,7 +166,7 @@ def awaiting_vote_of(user, board: Board, standing: Standing | None = None) -> li
     # asked again.
     now = timezone.now()
     concern = Q(method=Method.BALLOT) | Q(meeting__status=MeetingStatus.IN_PROGRESS)
-    open_motions = open_concerning(board_id=board.pk, now=now)
+    open_motions = open_concerning.results(board_id=board.pk, now=now)
     if any(motion.is_past_deadline(now) for motion in open_motions):
         ballots_close_due(board=board, now=now)
         open_motions = list(

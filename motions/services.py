@@ -20,9 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance import audit
+from governance.compiled import CompiledQuery
 from governance.formatting import when
 from governance.models import Board, seats_on
-from governance.precompiled import Precompiled
 from governance.text import REASON_MAX, text_refusal
 from meetings.models import AgendaItem, ItemKind, Meeting
 from meetings.queries import quorum_of, vote_holders_at
@@ -597,7 +597,7 @@ def _due_on_board(board_id: int, now: dt.datetime):
 
 
 # Every page that lists motions asks it first: compiled once per process.
-_due_of_board = Precompiled(
+_due_of_board = CompiledQuery(
     _due_on_board,
     board_id=2_000_000_901,
     now=dt.datetime(2001, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC),
@@ -610,7 +610,7 @@ def ballots_close_due(
     """Close every open motion past its deadline (the scheduler's command; pages on access)."""
     now = _now(now)
     if board is not None:
-        due = _due_of_board(board_id=board.pk, now=now)
+        due = _due_of_board.results(board_id=board.pk, now=now)
     else:
         due = Motion.objects.due(now).only("pk")
     closed = []

@@ -60,7 +60,7 @@ def motion_list(request: HttpRequest, board_slug: str) -> HttpResponse:
     services.ballots_close_due(board=board)
     # Decisions accumulate (a thousand over ten years): they come a page at a time, newest
     # first; what is still open, pending or withdrawn is read whole.
-    motions = undecided_of(board_id=board.pk)
+    motions = undecided_of.results(board_id=board.pk)
     counts = open_counts(motions)
     for motion in motions:
         motion.voted_so_far = counts.get(motion.pk, 0)
