@@ -27,10 +27,22 @@ function flash(element) {
 // Puts the blocks of a partial answer in place: each replaces the block of its id or, new,
 // joins the record (a new note joins its item's notes); data-live-order (sent when blocks were added, moved or removed) is the
 // order of every block, and a block not named there is gone.
-// A list with data-live-notes="<block id>" brings only that item's new or changed notes.
+// A list with data-live-notes="<block id>" brings only that item's new or changed notes, and a
+// div with data-live-parts="<block id>" only the block's changed parts (an agenda entry), each
+// replacing the element of its id.
 function applyBlocks(current, incoming) {
   const changed = [];
   for (const part of [...incoming.children]) {
+    if (part.dataset.liveParts) {
+      for (const piece of [...part.children]) {
+        const old = document.getElementById(piece.id);
+        if (old && current.contains(old)) {
+          old.replaceWith(piece);
+          changed.push(piece.id);
+        }
+      }
+      continue;
+    }
     if (part.dataset.liveNotes) {
       const stream = document.getElementById(part.dataset.liveNotes)?.querySelector(".note-stream");
       for (const note of [...part.children]) {

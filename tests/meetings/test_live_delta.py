@@ -217,6 +217,22 @@ def test_a_new_item_sends_it_with_the_new_order(cast):
     assert not note_ids(text)  # no other item came along
 
 
+def test_the_next_item_sends_two_agenda_entries_not_the_agenda(cast):
+    meeting = live_meeting(cast, items=8, notes=1)
+    (client,) = watching(meeting, cast.victor)
+    known = meeting.live_version
+    before = meeting.current_item
+    after = services.agenda_next_item(meeting=meeting, after=before.pk, actor=cast.alice)
+    text = poll(client, meeting, known).text
+    # The two items' blocks (one no longer under discussion, one now), and of the agenda only
+    # the two entries whose "Now" moved, in a div naming the agenda.
+    assert blocks(text) == [before.anchor, after.anchor]
+    assert '<div data-live-parts="agenda">' in text and 'id="agenda"' not in text
+    entries = re.findall(r'<li id="(toc-[^"]+)"', text)
+    assert entries == [f"toc-{before.anchor}", f"toc-{after.anchor}"]
+    assert text.count(">Now<") == 1 and "data-live-order" not in text
+
+
 def test_attendance_sends_the_quorum_and_the_attendance_only(cast):
     meeting = live_meeting(cast)
     (client,) = watching(meeting, cast.victor)
