@@ -16,29 +16,42 @@ def get_board_for(user, slug: str) -> tuple[Board, Standing]:
     Superusers see every board (the secretary's admin account may hold no seat), as if chair
     and secretary, so that they can reconcile what the board's officers see.
     """
+    board, standing, _ = get_board_and_seats_of(user, slug, None)
+    return board, standing
+
+
+def get_board_and_seats_of(
+    user, slug: str, person_id: int | None
+) -> tuple[Board, Standing, list[Seat]]:
+    """`get_board_for`, and another person's seats on the board (whatever their dates, with
+    the person and organisation), read in the same query: the roll call naming someone who is
+    not on it yet finds them, and their seat on the meeting's day, at no cost of its own."""
     # Every page asks this first, so it is one query for a member: their seats on the board,
     # whatever their dates, with the board joined; the day's seats are picked here, once the
     # board's zone (for someone with no zone of their own) says what day it is. Only someone
     # with no seat on the board at all costs a second query (the board, for a superuser or 404).
-    seats: list[Seat] = []
+    rows: list[Seat] = []
     if getattr(user, "is_authenticated", False):
-        seats = list(
-            Seat.objects.filter(board__slug=slug, person=user)
+        people = {user.pk} | ({person_id} if person_id else set())
+        rows = list(
+            Seat.objects.filter(board__slug=slug, person_id__in=people)
             .select_related("board", "person", "organisation")
             .order_by("organisation__name", "role", "person__full_name")
         )
-    board = seats[0].board if seats else get_object_or_404(Board, slug=slug)
+    seats = [seat for seat in rows if seat.person_id == user.pk]
+    theirs = [seat for seat in rows if seat.person_id == person_id] if person_id else []
+    board = rows[0].board if rows else get_object_or_404(Board, slug=slug)
     if not getattr(user, "timezone", ""):
         # Someone who chose no zone of their own sees the board's times in the board's zone.
         timezone.activate(board.zone)
     on = timezone.localdate()
-    for seat in seats:
+    for seat in rows:
         seat.board = board
     standing = Standing(board=board, on=on, seats=tuple(s for s in seats if s.holds_on(on)))
     if standing.is_member:
-        return board, standing
+        return board, standing, theirs
     if getattr(user, "is_superuser", False):
-        return board, SuperuserStanding(board=board, on=standing.on)
+        return board, SuperuserStanding(board=board, on=standing.on), theirs
     raise Http404("No such board")
 
 
