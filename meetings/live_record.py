@@ -143,7 +143,7 @@ class Parts:
     (the shell, which keeps a placeholder naming each part where it stands)."""
 
     shell: str
-    html: dict[str, str]  # part id -> the part's HTML
+    html: dict[str, str]  # part id -> the part's HTML, in the block's order
 
     @classmethod
     def of(cls, block: str) -> Parts | None:
@@ -158,12 +158,50 @@ class Parts:
 
         return cls(shell=PART.sub(set_aside, block), html=html)
 
-    def changed_since(self, earlier: Parts | None) -> list[str] | None:
-        """The parts that differ from `earlier`'s, when that is all that changed (the shell
-        alike, so the same parts in the same places); else None."""
-        if earlier is None or earlier.shell != self.shell:
+    def since(self, earlier: Parts | None, block: str) -> str | None:
+        """What a page showing `earlier` needs when the rest of the block is alike: the parts
+        that changed or are new, the ids of those gone, and where each new one goes (after or
+        before a part next to it); None when the rest differs or a new part has no neighbour
+        to go by (the whole block is sent)."""
+        if earlier is None or _bare(earlier.shell) != _bare(self.shell):
             return None
-        return [name for name, html in self.html.items() if earlier.html[name] != html]
+        names = [match[1] for match in PLACEHOLDER.finditer(self.shell)]
+        places = []
+        for index, name in enumerate(names):
+            if name not in earlier.html:
+                place = self._place(names, index, earlier)
+                if place is None:
+                    return None
+                places.append(f"{name}:{place}")
+        changed = [name for name in names if earlier.html.get(name) != self.html[name]]
+        gone = [name for name in earlier.html if name not in self.html]
+        extra = f' data-live-gone="{" ".join(gone)}"' if gone else ""
+        extra += f' data-live-places="{" ".join(places)}"' if places else ""
+        html = "".join(self.html[name] for name in changed)
+        return f'<div data-live-parts="{block}"{extra}>{html}</div>'
+
+    def _place(self, names: list[str], index: int, earlier: Parts) -> str | None:
+        """'after:<id>' or 'before:<id>': a part that stands next to this new one in the same
+        list (nothing but white space between them) and is there before it on the page."""
+        if index > 0 and self._adjacent(names[index - 1], names[index]):
+            return f"after:{names[index - 1]}"  # there already, or placed just before
+        following = names[index + 1] if index + 1 < len(names) else None
+        if following in earlier.html and self._adjacent(names[index], following):
+            return f"before:{following}"
+        return None
+
+    def _adjacent(self, first: str, second: str) -> bool:
+        start = self.shell.index(f"<!--live-part:{first}-->") + len(f"<!--live-part:{first}-->")
+        return not self.shell[start : self.shell.index(f"<!--live-part:{second}-->")].strip()
+
+
+PLACEHOLDER = re.compile(r"<!--live-part:([^>]*?)-->")
+
+
+def _bare(shell: str) -> str:
+    """A block's shell without its parts' placeholders (and the white space a part's line
+    leaves, which shows nothing): alike when only parts came or went."""
+    return " ".join(PLACEHOLDER.sub("", shell).split())
 
 
 @dataclass(frozen=True)
@@ -188,11 +226,8 @@ class Render:
             html = "".join(notes.html[note] for note in added)
             return f'<ol data-live-notes="{name}">{html}</ol>'
         parts = self.parts.get(name)
-        changed = parts.changed_since(earlier.parts.get(name)) if parts else None
-        if changed is not None:
-            html = "".join(parts.html[part] for part in changed)
-            return f'<div data-live-parts="{name}">{html}</div>'
-        return self.blocks[name]
+        answer = parts.since(earlier.parts.get(name), name) if parts else None
+        return self.blocks[name] if answer is None else answer
 
     def since(self, earlier: Render) -> str:
         """Only what differs from `earlier`: the changed and the new blocks, or of a block whose
@@ -223,7 +258,8 @@ def cut(html: str, version: int) -> Render:
         chunk = chunk.strip()
         name = BLOCK_ID.search(chunk)[1]
         order.append(name)
-        blocks[name] = chunk
+        # The parts' marks are for cutting here; the page needs only the parts' ids.
+        blocks[name] = chunk.replace("<!--live-part-->", "").replace("<!--/live-part-->", "")
         if (found := Notes.of(chunk)) is not None:
             notes[name] = found
         if (found_parts := Parts.of(chunk)) is not None:
