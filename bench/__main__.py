@@ -13,6 +13,7 @@ Every rate is a ratio to a control measured on the same server in the same run.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -46,6 +47,8 @@ QUICK = Plan(seconds=2, watch_seconds=8, watchers=20, connections=8)
 # it (the watching run still sees each of the chair's writes). The suite's test of the benchmark
 # (tests/bench/) runs this: it proves the benchmark works, its figures measure nothing.
 SMOKE = Plan(seconds=1, watch_seconds=5, watchers=10, connections=4)
+# What --only chooses from (the controls and the client check run whatever is chosen).
+SCENARIOS = ("reading", "watching", "voting")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,6 +59,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prefix", default="br_bench", help="database names start with this")
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SCENARIOS,
+        help="run only this scenario (repeatable; the controls and the client check always run; "
+        "'watching' includes the chair writing under its load)",
+    )
+    parser.add_argument(
+        "--watchers", type=int, help="members polling in the watching scenario (a diagnosis)"
+    )
     args = parser.parse_args(argv)
     args.quick = args.quick or args.smoke
     # Stopped from outside, still stop the servers and drop the databases (the finally below).
@@ -69,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     environment = Environment(cache_url=cache_url)
     plan = SMOKE if args.smoke else QUICK if args.quick else FULL
+    if args.watchers:
+        plan = dataclasses.replace(plan, watchers=args.watchers)
+    only = set(args.only or SCENARIOS)
     if args.quick:
         layout = {f"{args.prefix}_quick": ["small", "quick"]}
     else:
@@ -90,23 +106,26 @@ def main(argv: list[str] | None = None) -> int:
             with infra.servers(env, args.instances) as running:
                 chair_base = running[0].base
                 watch_base = running[-1].base
+                pids = [server.process.pid for server in running]
                 # One set of controls per server: every ratio is to the same run and server.
                 control = controls("+".join(sizes), chair_base, manifests[sizes[0]], plan)
                 rows += control_rows("+".join(sizes), control)
-                rows.append(client_check("+".join(sizes), chair_base, plan, control))
+                rows.append(client_check("+".join(sizes), chair_base, plan, control, pids))
                 for size in sizes:
                     manifest = manifests[size]
-                    readings[size] = reading(size, chair_base, manifest, plan, control)
-                    rows += readings[size]
-                    if size in ("small", "large") or args.instances > 1:
+                    if "reading" in only:
+                        readings[size] = reading(size, chair_base, manifest, plan, control)
+                        rows += readings[size]
+                    if "watching" in only and (size in ("small", "large") or args.instances > 1):
                         rows.append(unchanged_poll(size, watch_base, manifest, plan, control))
                         rows += watching(
-                            size, watch_base, chair_base, manifest, plan, args.instances
+                            size, watch_base, chair_base, manifest, plan, args.instances, pids
                         )
-                    if "vote" in manifest:
+                    if "voting" in only and "vote" in manifest:
                         rows.append(vote_burst(size, watch_base, manifest, plan, control, database))
         large = "quick" if args.quick else "large"
-        rows += growth(readings["small"], readings[large], large)
+        if "reading" in only:
+            rows += growth(readings["small"], readings[large], large)
     finally:
         if not args.keep:
             for database in created:

@@ -209,3 +209,122 @@ def servers(env: dict[str, str], count: int) -> Iterator[list[Server]]:
     finally:
         for server in started:
             server.stop()
+
+
+# -- Where the CPU goes during a run ---------------------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, from /proc; 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # After the name: state ppid ... utime (field 14) stime (15), counted from "state" as 0.
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def children_of(pid: int) -> list[int]:
+    """The direct children of a process (gunicorn's workers), from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def every_process() -> dict[int, tuple[str, float]]:
+    """Each process on the machine: its name and the CPU seconds it has used, from /proc."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        found[int(entry.name)] = (name, (int(fields[11]) + int(fields[12])) / TICKS)
+    return found
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy (all cores), from /proc/stat."""
+    first = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(value) for value in first[:8])
+    return (user + nice + system + irq + softirq + steal) / TICKS
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds spent during a stretch of the run: by this (the client's) process, by the
+    servers' processes (gunicorn's masters and workers), and by everything else on the machine
+    (PostgreSQL, Redis, other work), against the wall time and the cores there are."""
+
+    server_pids: list[int]
+    started: dict = field(default_factory=dict)
+
+    def _sample(self) -> dict:
+        pids = [pid for master in self.server_pids for pid in [master, *children_of(master)]]
+        return {
+            "wall": time.monotonic(),
+            "client": time.process_time(),
+            "servers": {pid: process_cpu(pid) for pid in pids},
+            "machine": machine_busy(),
+            "processes": every_process(),
+        }
+
+    def __enter__(self) -> CpuMeter:
+        self.started = self._sample()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.ended = self._sample()
+
+    def summary(self) -> dict:
+        first, last = self.started, self.ended
+        wall = last["wall"] - first["wall"]
+        client = last["client"] - first["client"]
+        servers = sum(cpu - first["servers"].get(pid, 0.0) for pid, cpu in last["servers"].items())
+        machine = last["machine"] - first["machine"]
+        ours = {os.getpid(), *last["servers"]}
+        others: dict[str, float] = {}
+        for pid, (name, cpu) in last["processes"].items():
+            if pid in ours:
+                continue
+            before = first["processes"].get(pid)
+            spent = cpu - (before[1] if before and before[0] == name else 0.0)
+            if spent > 0:
+                others[name] = others.get(name, 0.0) + spent
+        return {
+            "others": dict(sorted(others.items(), key=lambda item: -item[1])[:5]),
+            "wall": wall,
+            "cores": os.cpu_count() or 1,
+            "client": client,
+            "servers": servers,
+            "rest": max(0.0, machine - client - servers),
+            "idle": max(0.0, wall * (os.cpu_count() or 1) - machine),
+        }
+
+    def describe(self) -> str:
+        figures = self.summary()
+        wall = figures["wall"] or 1.0
+        parts = [
+            f"{name} {figures[name]:.1f} s ({figures[name] / wall:.2f} cores)"
+            for name in ("client", "servers", "rest", "idle")
+        ]
+        others = ", ".join(f"{name} {cpu:.1f} s" for name, cpu in figures["others"].items())
+        return (
+            f"CPU over {wall:.1f} s on {figures['cores']} cores: "
+            + ", ".join(parts)
+            + f"; of the rest: {others}"
+        )

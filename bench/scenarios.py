@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import random
 import statistics
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from bench.infra import log
-from bench.load import Client, Figures, Reply, fetch, live_pass_from, percentiles, probe, wrk
+from bench.infra import CpuMeter, log
+from bench.load import (
+    Client,
+    Figures,
+    Reply,
+    address_of,
+    fetch,
+    live_pass_from,
+    percentiles,
+    probe,
+    request_bytes,
+    send,
+    wrk,
+)
 
 # Pages read in the reading scenario, by manifest key, with what the table calls them.
 PAGES = {
@@ -90,7 +103,9 @@ def control_rows(size: str, control: dict[str, Figures]) -> list[Row]:
     return [Row(size, names[key], figures, 1.0, "") for key, figures in control.items()]
 
 
-def client_check(size: str, base: str, plan: Plan, control: dict[str, Figures]) -> Row:
+def client_check(
+    size: str, base: str, plan: Plan, control: dict[str, Figures], server_pids: list[int] = ()
+) -> Row:
     """The paced client, unpaced on the plain control: if it keeps up with wrk there, it is not
     what limits the watching figures."""
 
@@ -98,15 +113,27 @@ def client_check(size: str, base: str, plan: Plan, control: dict[str, Figures]) 
         replies: list[Reply] = []
         stop = time.monotonic() + plan.seconds
 
+        address, request = address_of(base), request_bytes(Client(base), "/bench/fortunes/plain/")
+
         async def loop() -> None:
             while time.monotonic() < stop:
-                replies.append(await fetch(Client(base), "/bench/fortunes/plain/"))
+                replies.append(await send(address, request))
 
         await asyncio.gather(*(loop() for _ in range(plan.connections)))
         return replies
 
     log(f"{size}: asyncio client against the plain control")
-    figures = figures_of(asyncio.run(run()), plan.seconds)
+    with CpuMeter(list(server_pids)) as cpu:
+        replies = asyncio.run(run())
+    log(f"{size}: client check: {cpu.describe()}")
+    spent = cpu.summary()
+    log(
+        f"{size}: client check: CPU a request: client "
+        f"{spent['client'] / max(1, len(replies)) * 1000:.2f} ms, "
+        f"servers {spent['servers'] / max(1, len(replies)) * 1000:.2f} ms"
+    )
+    figures = figures_of(replies, plan.seconds)
+    figures.extra["cpu"] = cpu.summary()
     ratio = figures.rate / control["plain"].rate
     verdict = judge([(ratio >= 0.8, f"{ratio:.2f} of wrk: the client may be the bottleneck")])
     return Row(size, "client check: asyncio client on the plain control", figures, ratio, verdict)
@@ -221,13 +248,40 @@ class Watcher:
     live_pass: str = ""  # kept from the last full poll, as the browser keeps the cookie
 
 
+async def join(address: tuple[str, int], base: str, poll_path: str, watchers: list[Watcher]):
+    """Each member opens the live view: the page's first poll, which goes the full way (the
+    session, the user, the seat) and leaves the live pass, spread over one second. The replies,
+    and the seconds until the last member had its answer."""
+    began = time.monotonic()
+    replies: list[Reply] = []
+    semaphore = asyncio.Semaphore(256)
+
+    async def first(watcher: Watcher, offset: float) -> None:
+        await asyncio.sleep(offset)
+        request = request_bytes(Client(base, watcher.session), f"{poll_path}?v={watcher.version}")
+        try:
+            async with semaphore, asyncio.timeout(TIMEOUT):
+                reply = await send(address, request)
+        except (OSError, TimeoutError):
+            return  # no pass: its first measured poll goes the full way instead
+        replies.append(reply)
+        watcher.live_pass = live_pass_from(reply.cookies)
+
+    await asyncio.gather(
+        *(first(watcher, index / len(watchers)) for index, watcher in enumerate(watchers))
+    )
+    return replies, time.monotonic() - began
+
+
 async def watch_and_write(
-    watch_base: str, chair_base: str, manifest: dict, plan: Plan
+    watch_base: str, chair_base: str, manifest: dict, plan: Plan, server_pids: list[int] = ()
 ) -> tuple[list[Reply], list[Reply], dict[str, list[Reply]], list[tuple[float, int]], list]:
     """`plan.watchers` members poll once a second; the chair writes every second.
 
-    The chair records a note every 2 s (at even seconds) and, at the odd seconds between, moves
-    to the next item or marks someone's attendance, in turn: the writing scenario runs under the
+    First the members open the live view (`join`: each page's first poll, the full way, which
+    leaves the live pass a browser keeps); then, measured, they poll once a second while the
+    chair records a note every 2 s (at even seconds) and, at the odd seconds between, moves to
+    the next item or marks someone's attendance, in turn: the writing scenario runs under the
     watching load, as in a real meeting.
     """
     live = manifest["live"]
@@ -244,6 +298,13 @@ async def watch_and_write(
     writes: dict[str, list[Reply]] = {"note": [], "attendance": [], "next item": []}
     notes: list[tuple[float, int]] = []  # (when the chair sent it, the version it made)
     failures: list = []
+    address = address_of(watch_base)
+    joined, join_seconds = await join(address, watch_base, live["poll"], watchers)
+    log(
+        f"{len(joined)} members opened the live view in {join_seconds:.1f} s "
+        f"(first polls, the full way: p50 {percentiles([r.ms for r in joined])[0]:.0f} ms)"
+    )
+    cpu = CpuMeter(list(server_pids)).__enter__()
     began = time.monotonic()
     stop_at = began + plan.watch_seconds
     # Watchers poll until the chair is done and three seconds more (for the last note to land).
@@ -253,22 +314,23 @@ async def watch_and_write(
     async def poll(watcher: Watcher, offset: float) -> None:
         await asyncio.sleep(offset)
         tick = time.monotonic()
+        built: tuple[tuple[int, str], bytes] | None = None
         while time.monotonic() < finish["at"]:
+            # The request is built again only when what it says changes (the version or the
+            # pass): the client's CPU is the server's too, on a machine of two cores.
+            if built is None or built[0] != (watcher.version, watcher.live_pass):
+                request = request_bytes(
+                    Client(watch_base, watcher.session, live_pass=watcher.live_pass),
+                    f"{live['poll']}?v={watcher.version}",
+                )
+                built = ((watcher.version, watcher.live_pass), request)
             try:
-                async with semaphore:
-                    reply = await asyncio.wait_for(
-                        fetch(
-                            Client(watch_base, watcher.session, live_pass=watcher.live_pass),
-                            f"{live['poll']}?v={watcher.version}",
-                        ),
-                        TIMEOUT,
-                    )
+                async with semaphore, asyncio.timeout(TIMEOUT):
+                    reply = await send(address, built[1])
             except (OSError, TimeoutError) as error:
                 failures.append(error)
             else:
-                watcher.live_pass = (
-                    live_pass_from([reply.headers.get("set-cookie", "")]) or watcher.live_pass
-                )
+                watcher.live_pass = live_pass_from(reply.cookies) or watcher.live_pass
                 if reply.status == 204:
                     unchanged.append(reply)
                 elif reply.status == 200:
@@ -281,7 +343,7 @@ async def watch_and_write(
             tick = max(tick + 1.0, time.monotonic())
             await asyncio.sleep(max(0.0, tick - time.monotonic()))
 
-    async def send(path: str, body: str) -> Reply:
+    async def post(path: str, body: str) -> Reply:
         started = time.monotonic()
         try:
             return await asyncio.wait_for(fetch(chair, path, method="POST", body=body), TIMEOUT)
@@ -302,7 +364,7 @@ async def watch_and_write(
                 body = urlencode({"text": f"Bench note {second}: agreed.", "speaker": "none"})
                 path = live["note"].replace("{item}", str(items[current]))
                 sent = time.monotonic()
-                reply = await send(path, body)
+                reply = await post(path, body)
                 writes["note"].append(reply)
                 if reply.status == 200:
                     notes.append((sent, int(reply.headers["x-live-version"])))
@@ -311,11 +373,11 @@ async def watch_and_write(
                 present[person] = not present[person]
                 status = "present" if present[person] else "absent"
                 body = urlencode({"person": person, "status": status})
-                reply = await send(live["attendance"], body)
+                reply = await post(live["attendance"], body)
                 writes["attendance"].append(reply)
             else:
                 body = urlencode({"after": items[current]})
-                reply = await send(live["next"], body)
+                reply = await post(live["next"], body)
                 writes["next item"].append(reply)
                 if reply.status == 200:
                     current += 1
@@ -336,7 +398,8 @@ async def watch_and_write(
             arrivals.append(None if when is None else when - sent)
         reach.append(arrivals)
     elapsed = time.monotonic() - began
-    return unchanged, changed, writes, notes, [reach, failures, elapsed]
+    cpu.__exit__()
+    return unchanged, changed, writes, notes, [reach, failures, elapsed, cpu, joined]
 
 
 def figures_of(replies: list[Reply], seconds: float) -> Figures:
@@ -356,16 +419,32 @@ def figures_of(replies: list[Reply], seconds: float) -> Figures:
 
 
 def watching(
-    size: str, watch_base: str, chair_base: str, manifest: dict, plan: Plan, instances: int
+    size: str,
+    watch_base: str,
+    chair_base: str,
+    manifest: dict,
+    plan: Plan,
+    instances: int,
+    server_pids: list[int] = (),
 ) -> list[Row]:
     log(
         f"{size}: watching, {plan.watchers} members polling for {plan.watch_seconds:.0f} s "
         "while the chair writes"
     )
-    unchanged, changed, writes, notes, (reach, failures, seconds) = asyncio.run(
-        watch_and_write(watch_base, chair_base, manifest, plan)
+    unchanged, changed, writes, notes, (reach, failures, seconds, cpu, _joined) = asyncio.run(
+        watch_and_write(watch_base, chair_base, manifest, plan, server_pids)
     )
+    log(f"{size}: watching: {cpu.describe()}")
+    spent, count = cpu.summary(), max(1, len(unchanged) + len(changed))
+    log(
+        f"{size}: watching: CPU a poll: client {spent['client'] / count * 1000:.2f} ms, "
+        f"servers {spent['servers'] / count * 1000:.2f} ms, "
+        f"postgres {spent['others'].get('postgres', 0) / count * 1000:.2f} ms"
+    )
+    answered = collections.Counter((reply.status, reply.queries) for reply in unchanged + changed)
+    log(f"{size}: watching: polls by (status, queries): {dict(answered.most_common(8))}")
     polls = figures_of(unchanged + changed, seconds)
+    polls.extra["cpu"] = cpu.summary()
     polls.errors += len(failures)
     offered = plan.watchers
     rows = [

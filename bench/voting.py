@@ -197,7 +197,7 @@ async def _burst(base: str, vote: dict, csrf: str, watchers: int) -> tuple:
                 failures.append(error)
             else:
                 polls.append(reply)
-                live_pass = live_pass_from([reply.headers.get("set-cookie", "")]) or live_pass
+                live_pass = live_pass_from(reply.cookies) or live_pass
                 version = reply.headers.get("x-live-version", version)
             await asyncio.sleep(1.0)
 

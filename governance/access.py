@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,9 +20,25 @@ def _seats_of(slug: str, person_id: int):
     )
 
 
-# Asked by every board page: compiled once per process (governance/compiled.py).
+def _seats_of_either(slug: str, person_id: int, other_id: int):
+    return (
+        Seat.objects.filter(board__slug=slug)
+        .filter(Q(person_id=person_id) | Q(person_id=other_id))
+        .select_related("board", "person", "organisation")
+        .order_by("organisation__name", "role", "person__full_name")
+    )
+
+
+# Asked by every board page (and the roll call, for the person it names): compiled once per
+# process (governance/compiled.py).
 seats_of_person = CompiledQuery(
     _seats_of, slug="precompiled-stand-in-slug", person_id=2_000_000_101
+)
+seats_of_two = CompiledQuery(
+    _seats_of_either,
+    slug="precompiled-stand-in-slug",
+    person_id=2_000_000_101,
+    other_id=2_000_000_103,
 )
 
 
@@ -31,25 +48,40 @@ def get_board_for(user, slug: str) -> tuple[Board, Standing]:
     Superusers see every board (the secretary's admin account may hold no seat), as if chair
     and secretary, so that they can reconcile what the board's officers see.
     """
+    board, standing, _ = get_board_and_seats_of(user, slug, None)
+    return board, standing
+
+
+def get_board_and_seats_of(
+    user, slug: str, person_id: int | None
+) -> tuple[Board, Standing, list[Seat]]:
+    """`get_board_for`, and another person's seats on the board (whatever their dates, with
+    the person and organisation), read in the same query: the roll call naming someone who is
+    not on it yet finds them, and their seat on the meeting's day, at no cost of its own."""
     # Every page asks this first, so it is one query for a member: their seats on the board,
     # whatever their dates, with the board joined; the day's seats are picked here, once the
     # board's zone (for someone with no zone of their own) says what day it is. Only someone
     # with no seat on the board at all costs a second query (the board, for a superuser or 404).
-    seats: list[Seat] = []
+    rows: list[Seat] = []
     if getattr(user, "is_authenticated", False):
-        seats = seats_of_person.results(slug=slug, person_id=user.pk)
-    board = seats[0].board if seats else get_object_or_404(Board, slug=slug)
+        if person_id:
+            rows = seats_of_two.results(slug=slug, person_id=user.pk, other_id=person_id)
+        else:
+            rows = seats_of_person.results(slug=slug, person_id=user.pk)
+    seats = [seat for seat in rows if seat.person_id == user.pk]
+    theirs = [seat for seat in rows if seat.person_id == person_id] if person_id else []
+    board = rows[0].board if rows else get_object_or_404(Board, slug=slug)
     if not getattr(user, "timezone", ""):
         # Someone who chose no zone of their own sees the board's times in the board's zone.
         timezone.activate(board.zone)
     on = timezone.localdate()
-    for seat in seats:
+    for seat in rows:
         seat.board = board
     standing = Standing(board=board, on=on, seats=tuple(s for s in seats if s.holds_on(on)))
     if standing.is_member:
-        return board, standing
+        return board, standing, theirs
     if getattr(user, "is_superuser", False):
-        return board, SuperuserStanding(board=board, on=standing.on)
+        return board, SuperuserStanding(board=board, on=standing.on), theirs
     raise Http404("No such board")
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from governance.access import get_board_for
-from governance.models import Board, Standing
+from governance.access import get_board_and_seats_of, get_board_for
+from governance.models import Board, Seat, Standing
 from meetings.models import Meeting
 
 # Marks a meeting read as stored, untouched since: `meetings.locking._locked` may then lock it by
@@ -31,7 +31,18 @@ def get_meeting_to_record(
     """`get_meeting_for`, then `require_recorder`, for the console's every write: the person's
     seats with their board (one query), then the meeting with its current item (one more).
     The meeting is marked as read as stored, for `meetings.locking._locked`."""
-    board, standing = get_board_for(user, board_slug)
+    board, standing, meeting, _ = get_meeting_to_record_and_seats_of(
+        user, board_slug, meeting_id, None
+    )
+    return board, standing, meeting
+
+
+def get_meeting_to_record_and_seats_of(
+    user, board_slug: str, meeting_id: int, person_id: int | None
+) -> tuple[Board, Standing, Meeting, list[Seat]]:
+    """`get_meeting_to_record`, and another person's seats on the board (any day), read in
+    the same first query (the roll call naming someone who is not on it yet)."""
+    board, standing, theirs = get_board_and_seats_of(user, board_slug, person_id)
     meeting = get_object_or_404(
         Meeting.objects.select_related("chair", "minute_taker", "current_item"),
         pk=meeting_id,
@@ -40,7 +51,7 @@ def get_meeting_to_record(
     meeting.board = board
     require_recorder(user, standing, meeting)
     meeting.__dict__[AS_STORED] = True
-    return board, standing, meeting
+    return board, standing, meeting, theirs
 
 
 def can_record(user, standing: Standing, meeting: Meeting) -> bool:

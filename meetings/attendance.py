@@ -14,7 +14,7 @@ from django.db import transaction
 
 from governance import audit
 from governance.formatting import day, when
-from governance.models import REPRESENTATIVE_ROLES, seats_on
+from governance.models import REPRESENTATIVE_ROLES, Seat, seats_on
 from governance.text import NAME_INVISIBLE, name_refusal, normalized_text
 from meetings.errors import ApologiesRefused, MeetingNotOpen, NotSeated, PresenceRefused
 from meetings.locking import _locked, _recorded, still_as_read
@@ -75,6 +75,7 @@ def attendance_mark(
     actor,
     at: dt.datetime | None = None,
     roll: list[Attendance] | None = None,
+    seats: list[Seat] | None = None,
 ) -> Attendance:
     """Record a seated person as present, sending apologies, or absent.
 
@@ -83,7 +84,8 @@ def attendance_mark(
 
     `roll` (`roll_as_stored`, with this person, read after the meeting) spares reading them
     again when the meeting is still as read, and is kept in step, stretches and all; otherwise
-    it is read again under the lock.
+    it is read again under the lock. `seats` (the person's seats on the board, any day, as the
+    console reads them to find the person) spares reading their seats again for a first record.
     """
     if status not in AttendanceStatus.values:
         raise NotSeated("Choose present, apologies or absent.")
@@ -99,7 +101,16 @@ def attendance_mark(
             .first()
         )
     if attendance is None:
-        seat = principal_seat(seats_on(locked.board, locked.date).filter(person=person))
+        if seats is None:
+            seat = principal_seat(seats_on(locked.board, locked.date).filter(person=person))
+        else:
+            seat = principal_seat(
+                each
+                for each in seats
+                if each.board_id == locked.board_id
+                and each.person_id == person.pk
+                and each.holds_on(locked.date)
+            )
         if seat is None:
             raise NotSeated(
                 f"{person} holds no seat on {locked.board} on {day(locked.date)}; "

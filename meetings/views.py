@@ -30,6 +30,7 @@ from meetings.access import (
     can_record,
     get_meeting_for,
     get_meeting_to_record,
+    get_meeting_to_record_and_seats_of,
 )
 from meetings.corrections import corrections_of, may_correct
 from meetings.errors import (
@@ -531,13 +532,21 @@ KEY_LIMIT = 2**31
 
 @require_POST
 def console_attendance(request: HttpRequest, board_slug: str, meeting_id: int) -> HttpResponse:
-    board, standing, meeting = _recorder_meeting(request, board_slug, meeting_id)
     form = AttendanceForm(request.POST)
-    if not form.is_valid():
+    valid = form.is_valid()
+    person_id = form.cleaned_data.get("person") if valid else None
+    attendance_id = form.cleaned_data.get("attendance") if valid else None
+    # The person named (not yet on the roll, perhaps): their seats on the board, any day, come
+    # with the recorder's own in the one query that finds the board.
+    named = person_id if person_id and person_id < KEY_LIMIT and not attendance_id else None
+    board, standing, meeting, seats = get_meeting_to_record_and_seats_of(
+        request.user, board_slug, meeting_id, named
+    )
+    request.console = (board, standing)
+    if not valid:
         return _console_error(request, board_slug, meeting_id, "roll", "roll", _first_error(form))
     status = form.cleaned_data["status"]
     at = _typed_moment(meeting, form.cleaned_data["at"])
-    person_id, attendance_id = form.cleaned_data["person"], form.cleaned_data["attendance"]
     # Who is present and the one asked about, read once: the service decides on them when
     # nothing changed since the meeting was read, and the answer's quorum counts them.
     roll = roll_as_stored(
@@ -574,17 +583,23 @@ def console_attendance(request: HttpRequest, board_slug: str, meeting_id: int) -
             if status in ("left", "back"):
                 raise DomainError("Mark them present first.")
             known = next((each for each in roll if each.person_id == person_id), None)
-            # Only people who have sat on this board: anyone else is not this board's to name.
-            person = (
-                known.person
-                if known is not None
-                else get_object_or_404(
-                    User.objects.filter(pk__in=Seat.objects.filter(board=board).values("person")),
-                    pk=person_id,
-                )
-            )
+            if known is not None:
+                person = known.person
+            else:
+                # Only people who have sat on this board: anyone else is not this board's to
+                # name. Their seats, read with the recorder's, are what the service's first
+                # record takes their seat on the meeting's day from.
+                if not seats:
+                    raise Http404("No such person")
+                person = seats[0].person
             attendance = services.attendance_mark(
-                meeting=meeting, person=person, status=status, actor=request.user, at=at, roll=roll
+                meeting=meeting,
+                person=person,
+                status=status,
+                actor=request.user,
+                at=at,
+                roll=roll,
+                seats=seats if known is None else None,
             )
     except DomainError as error:
         return _console_error(request, board_slug, meeting_id, "roll", "roll", error)

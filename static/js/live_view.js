@@ -27,10 +27,35 @@ function flash(element) {
 // Puts the blocks of a partial answer in place: each replaces the block of its id or, new,
 // joins the record (a new note joins its item's notes); data-live-order (sent when blocks were added, moved or removed) is the
 // order of every block, and a block not named there is gone.
-// A list with data-live-notes="<block id>" brings only that item's new or changed notes.
+// A list with data-live-notes="<block id>" brings only that item's new or changed notes, and a
+// div with data-live-parts="<block id>" only the block's changed or new parts (an agenda entry,
+// an organisation's attendees, the quorum line), each replacing the element of its id or, new,
+// placed next to the part data-live-places names; data-live-gone names the parts gone.
 function applyBlocks(current, incoming) {
   const changed = [];
   for (const part of [...incoming.children]) {
+    if (part.dataset.liveParts) {
+      for (const id of (part.dataset.liveGone ?? "").split(" ").filter(Boolean)) {
+        document.getElementById(id)?.remove();
+      }
+      // A new part goes after (or before) a part next to it: "<id>:after:<id>".
+      const places = new Map(
+        (part.dataset.livePlaces ?? "").split(" ").filter(Boolean).map((place) => {
+          const [id, where, next] = place.split(":");
+          return [id, [where, next]];
+        }),
+      );
+      for (const piece of [...part.children]) {
+        const old = document.getElementById(piece.id);
+        const [where, next] = places.get(piece.id) ?? [];
+        const neighbour = next && document.getElementById(next);
+        if (old && current.contains(old)) old.replaceWith(piece);
+        else if (neighbour && current.contains(neighbour)) neighbour[where === "before" ? "before" : "after"](piece);
+        else continue;
+        changed.push(piece.id);
+      }
+      continue;
+    }
     if (part.dataset.liveNotes) {
       const stream = document.getElementById(part.dataset.liveNotes)?.querySelector(".note-stream");
       for (const note of [...part.children]) {

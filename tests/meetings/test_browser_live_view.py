@@ -166,3 +166,52 @@ def test_member_page_takes_a_note_and_a_new_item_from_partial_answers(cast, new_
     expect(member.locator("#record .note")).to_have_count(3 * 2 + 2)
     assert member.evaluate("window.__sameDocument") is True  # no reload happened
     member.screenshot(path="test-artifacts/live-delta-member.png", full_page=True)
+
+
+def test_member_page_takes_roll_call_marks_and_the_next_item_as_parts(cast, new_page, live_server):
+    """A roll-call mark and the next item send only the lines that changed (an organisation's
+    attendees, the count, "Absent:", the quorum line; two agenda entries); the page, patched
+    by them, reads as the same page loaded afresh."""
+    from tests.meetings.factories import attend
+
+    meeting = started_meeting(cast.board, with_items=3, actor=cast.alice)
+    attend(meeting, cast.victor, cast.greta, cast.ivan, actor=cast.alice)
+    meeting.refresh_from_db()
+    url = live_server.url + reverse("meetings:meeting_detail", args=[cast.board.slug, meeting.pk])
+    poll_path = reverse("meetings:meeting_live", args=[cast.board.slug, meeting.pk])
+    member = new_page(cast.nora)
+    member.goto(url)
+    member.evaluate("window.__sameDocument = true")
+    expect(member.locator("#live-indicator")).to_have_attribute("data-state", "live")
+
+    def answered(response):
+        return poll_path in response.url and response.status == 200
+
+    # The first change renders the version the page shows for everyone: the whole record.
+    with member.expect_response(answered):
+        services.note_record(item=meeting.current_item, text="A first point", author=cast.alice)
+    steps = [
+        lambda: services.attendance_mark(
+            meeting=meeting, person=cast.greta, status="absent", actor=cast.alice
+        ),
+        lambda: services.agenda_next_item(
+            meeting=meeting, after=meeting.current_item_id, actor=cast.alice
+        ),
+        lambda: services.attendance_mark(
+            meeting=meeting, person=cast.greta, status="present", actor=cast.alice
+        ),
+    ]
+    for step in steps:
+        with member.expect_response(answered) as answer:
+            step()
+        assert "data-live-parts" in answer.value.text()
+        member.wait_for_timeout(300)  # the answer applied
+        fresh = new_page(cast.nora)
+        fresh.goto(url)
+        for block in ("#attendance", "#agenda"):
+            shown = member.locator(block).inner_text()
+            assert " ".join(shown.split()) == " ".join(fresh.locator(block).inner_text().split())
+        fresh.close()
+    expect(member.locator("#attendance")).to_contain_text("Greta")
+    assert member.evaluate("window.__sameDocument") is True  # no reload happened
+    member.screenshot(path="test-artifacts/live-parts-member.png", full_page=True)

@@ -204,7 +204,9 @@ def test_a_refused_attendance_says_why_over_the_roll(cast, chair):
 
 
 def test_a_first_mark_and_a_departure_stay_few(cast, chair):
-    """Not the benchmark's clicks, and not within ten: counted so that they do not grow."""
+    """Not the benchmark's clicks: counted so that they do not grow, and within ten. A first
+    mark finds the person named and their seat on the day in the query that finds the
+    recorder's own seats (governance.access.get_board_and_seats_of)."""
     counts = []
     for seated in (0, 40):
         meeting = meeting_with(cast, seated=seated)
@@ -219,7 +221,7 @@ def test_a_first_mark_and_a_departure_stay_few(cast, chair):
         assert response.status_code == 200 and "Left" in response.text
         counts.append((len(first), len(departure)))
     assert counts[0] == counts[1]
-    assert counts[0][0] <= 12 and counts[0][1] <= 11, counts
+    assert counts[0][0] <= MOST and counts[0][1] <= 11, counts
 
 
 def moving_on(cast, client, notes, name):

@@ -213,8 +213,49 @@ def test_a_new_item_sends_it_with_the_new_order(cast):
     assert [name for name in order if name.startswith("item-")] == [
         other.anchor for other in meeting.items.order_by("position")
     ]
-    assert 'id="agenda"' in text  # the table of contents names it
+    # The table of contents names it: its new entry alone, placed after the one before it.
+    assert 'id="agenda"' not in text and f'<li id="toc-{item.anchor}">' in text
+    assert f'data-live-places="toc-{item.anchor}:after:toc-{order[-2]}"' in text
     assert not note_ids(text)  # no other item came along
+
+
+def test_the_next_item_sends_two_agenda_entries_not_the_agenda(cast):
+    meeting = live_meeting(cast, items=8, notes=1)
+    (client,) = watching(meeting, cast.victor)
+    known = meeting.live_version
+    before = meeting.current_item
+    after = services.agenda_next_item(meeting=meeting, after=before.pk, actor=cast.alice)
+    text = poll(client, meeting, known).text
+    # The two items' blocks (one no longer under discussion, one now), and of the agenda only
+    # the two entries whose "Now" moved, in a div naming the agenda.
+    assert blocks(text) == [before.anchor, after.anchor]
+    assert '<div data-live-parts="agenda">' in text and 'id="agenda"' not in text
+    entries = re.findall(r'<li id="(toc-[^"]+)"', text)
+    assert entries == [f"toc-{before.anchor}", f"toc-{after.anchor}"]
+    assert text.count(">Now<") == 1 and "data-live-order" not in text
+
+
+def test_a_roll_call_mark_sends_the_lines_that_changed_not_the_attendance(cast):
+    """A member marked absent leaves their organisation's line (gone when they were its only
+    one) for "Absent:"; marked present again, the line comes back, placed beside its
+    neighbour. Neither sends the rest of the attendance."""
+    meeting = live_meeting(cast)
+    victor, greta, ivan = attend(meeting, cast.victor, cast.greta, cast.ivan, actor=cast.alice)
+    (client,) = watching(Meeting.objects.get(pk=meeting.pk), cast.nora)
+    known = Meeting.objects.get(pk=meeting.pk).live_version
+    services.attendance_mark(meeting=meeting, person=cast.greta, status="absent", actor=cast.alice)
+    text = poll(client, meeting, known).text
+    assert 'id="attendance"' not in text and '<div data-live-parts="attendance"' in text
+    assert f'data-live-gone="at-{greta.pk}"' in text
+    assert 'id="attendance-absent"' in text and 'id="attendance-count"' in text
+    assert f'id="at-{victor.pk}"' not in text and f'id="at-{ivan.pk}"' not in text
+    known = Meeting.objects.get(pk=meeting.pk).live_version
+    services.attendance_mark(meeting=meeting, person=cast.greta, status="present", actor=cast.alice)
+    text = poll(client, meeting, known).text
+    assert 'id="attendance"' not in text and f'<li id="at-{greta.pk}">' in text
+    place = re.search(rf'data-live-places="at-{greta.pk}:(after|before):([\w-]+)"', text)
+    assert place and place[2] in {f"at-{victor.pk}", f"at-{ivan.pk}"}
+    assert 'data-live-gone="attendance-absent"' in text
 
 
 def test_attendance_sends_the_quorum_and_the_attendance_only(cast):
