@@ -14,6 +14,8 @@ def _recent(board_id: int):
     return (
         Minutes.objects.of_board(Board(pk=board_id))
         .select_related("meeting__board")
+        # A line each: never the minutes' text (a long meeting's runs to 170 KB).
+        .defer("text", "record_text")
         .latest_first()[:3]
     )
 
