@@ -140,7 +140,7 @@ class Notes:
 @dataclass(frozen=True)
 class Parts:
     """A block's parts (elements that change on their own), apart from the rest of the block
-    (the shell, which keeps a placeholder naming each part where it stands)."""
+    (the shell, which keeps a marker naming each part where it stands: `_mark(id)`)."""
 
     shell: str
     html: dict[str, str]  # part id -> the part's HTML, in the block's order
@@ -154,7 +154,7 @@ class Parts:
         def set_aside(match: re.Match) -> str:
             name = BLOCK_ID.search(match[1])[1]
             html[name] = match[1]
-            return f"<!--live-part:{name}-->"
+            return _mark(name)
 
         return cls(shell=PART.sub(set_aside, block), html=html)
 
@@ -165,7 +165,7 @@ class Parts:
         to go by (the whole block is sent)."""
         if earlier is None or _bare(earlier.shell) != _bare(self.shell):
             return None
-        names = [match[1] for match in PLACEHOLDER.finditer(self.shell)]
+        names = [match[1] for match in PART_MARK.finditer(self.shell)]
         places = []
         for index, name in enumerate(names):
             if name not in earlier.html:
@@ -191,17 +191,22 @@ class Parts:
         return None
 
     def _adjacent(self, first: str, second: str) -> bool:
-        start = self.shell.index(f"<!--live-part:{first}-->") + len(f"<!--live-part:{first}-->")
-        return not self.shell[start : self.shell.index(f"<!--live-part:{second}-->")].strip()
+        start = self.shell.index(_mark(first)) + len(_mark(first))
+        return not self.shell[start : self.shell.index(_mark(second))].strip()
 
 
-PLACEHOLDER = re.compile(r"<!--live-part:([^>]*?)-->")
+# Where a part stood in its block's shell, by id.
+PART_MARK = re.compile(r"<!--live-part:([^>]*?)-->")
+
+
+def _mark(name: str) -> str:
+    return f"<!--live-part:{name}-->"
 
 
 def _bare(shell: str) -> str:
-    """A block's shell without its parts' placeholders (and the white space a part's line
-    leaves, which shows nothing): alike when only parts came or went."""
-    return " ".join(PLACEHOLDER.sub("", shell).split())
+    """A block's shell without its parts' marks (and the white space a part's line leaves,
+    which shows nothing): alike when only parts came or went."""
+    return " ".join(PART_MARK.sub("", shell).split())
 
 
 @dataclass(frozen=True)
